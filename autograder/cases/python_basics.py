@@ -1,0 +1,109 @@
+"""Hidden test cases of 01_python_basics."""
+
+import string
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from autograder.hidden import Wrong, call, expect, same_outputs
+
+
+def _word(rng, alphabet=string.ascii_lowercase, max_len=6):
+    return "".join(rng.choice(list(alphabet), size=int(rng.integers(1, max_len + 1))))
+
+
+def test_arithmetic(submitted, reference, rng):
+    pairs = [(int(rng.integers(-50, 51)), int(rng.choice([-1, 1]) * rng.integers(1, 7))) for _ in range(12)]
+    pairs += [(float(rng.uniform(-20, 20)), int(rng.integers(1, 4))) for _ in range(4)]
+    same_outputs(submitted, reference, pairs, hint="one entry per operator: + - * / // % **")
+
+
+def test_type_name(submitted, reference, rng):
+    pool = [True, False, 0, 1, -7, 900927, 0.5, -2.0, 1e300, "", "a", "True", "3.14"]
+    pool += [int(rng.integers(-10**6, 10**6)), float(rng.normal()), _word(rng)]
+    same_outputs(submitted, reference, [(v,) for v in rng.permutation(np.array(pool, dtype=object))],
+                 hint="bool is a subclass of int: test for bool first")
+
+
+def test_take_slices(submitted, reference, rng):
+    inputs = [([int(v) for v in rng.integers(-9, 10, size=n)],) for n in rng.integers(3, 12, size=8)]
+    inputs += [(_word(rng, max_len=10) + "abc",) for _ in range(4)]
+    same_outputs(submitted, reference, inputs, hint="slices work the same on lists and strings; use negative indices")
+
+
+def test_count_words(submitted, reference, rng):
+    vocab = ["apple", "orange", "tax", "price", "a", "b"]
+    inputs = [([str(w) for w in rng.choice(vocab, size=n)],) for n in rng.integers(0, 15, size=8)]
+    same_outputs(submitted, reference, inputs + [([],)], hint="start from an empty dict and add 1 per word")
+
+
+def test_truth_table(submitted, reference, rng):
+    same_outputs(submitted, reference, [("and",), ("or",), ("not",)],
+                 hint="rows in the lecture's order: True before False, a before b")
+
+
+def test_sum_of_evens(submitted, reference, rng):
+    inputs = [([int(v) for v in rng.integers(-100, 101, size=n)],) for n in rng.integers(0, 20, size=10)]
+    same_outputs(submitted, reference, inputs + [([],), ([1, 3, 5],), ([-2, -4],)],
+                 hint="n % 2 == 0 tests for even, negatives included")
+
+
+def test_hello(submitted, reference, rng):
+    same_outputs(submitted, reference, [(), (None,)] + [(_word(rng).title(),) for _ in range(5)],
+                 hint="no name means 'Hello World!'")
+
+
+def test_Man(submitted, reference, rng):
+    for i in range(5):
+        name = _word(rng).title()
+        man = call(submitted, name)
+        expect(name, getattr(man, "name", None), f"object {i + 1}: attribute name", "store the name on self")
+        expect(reference(name).hello(), call(man.hello), f"object {i + 1}: hello()")
+        expect(reference(name).goodbye(), call(man.goodbye), f"object {i + 1}: goodbye()")
+
+
+def test_array_facts(submitted, reference, rng):
+    inputs = []
+    for dtype in (np.int64, np.float64, np.float32, np.bool_, np.int8):
+        shape = tuple(int(n) for n in rng.integers(1, 5, size=int(rng.integers(0, 5))))
+        inputs.append((np.zeros(shape, dtype=dtype),))
+    same_outputs(submitted, reference, inputs, hint="ndarray has .shape, .ndim and .dtype.name")
+
+
+def test_top_left_block(submitted, reference, rng):
+    for i in range(6):
+        a = rng.integers(-99, 100, size=(int(rng.integers(2, 7)), int(rng.integers(3, 7))))
+        result = call(submitted, a, _copy=False)
+        expect(reference(a.copy()), result, f"case {i + 1} of 6", "rows :2, columns 1:3")
+        if not np.shares_memory(result, a):
+            raise Wrong(f"case {i + 1} of 6: the block is a copy, not a view (hint: use slicing, not np.array or .copy())")
+
+
+def test_center_columns(submitted, reference, rng):
+    for i in range(6):
+        X = rng.normal(loc=rng.uniform(-5, 5), size=(int(rng.integers(1, 8)), int(rng.integers(1, 5))))
+        original = X.copy()
+        expect(reference(original.copy()), call(submitted, X, _copy=False), f"case {i + 1} of 6",
+               "subtract X.mean(axis=0)", rtol=1e-9)
+        if not np.array_equal(X, original):
+            raise Wrong(f"case {i + 1} of 6: the input array was modified (hint: return a new array)")
+
+
+def test_plot_sin_cos(submitted, reference, rng):
+    fig = call(submitted)
+    if not isinstance(fig, Figure):
+        raise Wrong(f"expected a matplotlib Figure, got {type(fig).__name__} (hint: return fig)")
+    if not fig.axes:
+        raise Wrong("the figure has no axes")
+    ax = fig.axes[0]
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    x = np.arange(0, 6, 0.1)
+    for label, func in (("sin", np.sin), ("cos", np.cos)):
+        if label not in lines:
+            raise Wrong(f"no line labelled {label!r} (hint: plt.plot(x, y, label={label!r}))")
+        expect(x, np.asarray(lines[label].get_xdata(), dtype=float), f"x values of {label}", "x = np.arange(0, 6, 0.1)")
+        expect(func(x), np.asarray(lines[label].get_ydata(), dtype=float), f"y values of {label}")
+    if ax.get_legend() is None:
+        raise Wrong("the figure has no legend (hint: plt.legend())")
+    if not ax.get_title():
+        raise Wrong("the figure has no title")

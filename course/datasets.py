@@ -1,0 +1,120 @@
+"""MNIST, offline and verified.
+
+Two entry points over one vendored file:
+
+* :func:`load_data` returns what ``keras.datasets.mnist.load_data()`` returns;
+* :func:`load_mnist` is the lectures' loader (``normalize``, ``flatten``,
+  ``one_hot_label``).
+
+The file is ``course/data/mnist.npz``; set ``COURSE_MNIST_PATH`` to use
+another copy. Either way its SHA-256 is checked before any array is read, so
+a corrupted or truncated file fails loudly instead of yielding wrong arrays.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import zipfile
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+ENV_VAR = "COURSE_MNIST_PATH"
+DEFAULT_PATH = Path(__file__).with_name("data") / "mnist.npz"
+SHA256 = "06af5dfe73b70e3bc1c36439982b18a8d76803db9b544f6fdf838a37fbb01b64"
+SHAPES = {
+    "x_train": (60000, 28, 28),
+    "y_train": (60000,),
+    "x_test": (10000, 28, 28),
+    "y_test": (10000,),
+}
+
+
+class DatasetError(RuntimeError):
+    """The MNIST file is missing, corrupted or not the file the course expects."""
+
+
+def mnist_path() -> Path:
+    """Return the path of the MNIST file in use: ``$COURSE_MNIST_PATH`` or the vendored copy."""
+    return Path(os.environ.get(ENV_VAR) or DEFAULT_PATH)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _fix_hint(path: Path) -> str:
+    if path == DEFAULT_PATH:
+        return ("Restore it from the repository (git checkout -- course/data/mnist.npz) "
+                "or reinstall the course package.")
+    return (f"Point {ENV_VAR} at an intact copy, or unset it to use the copy "
+            f"shipped with the course ({DEFAULT_PATH}).")
+
+
+@lru_cache(maxsize=4)
+def _read_verified(path: Path, size: int, mtime_ns: int) -> dict[str, np.ndarray]:
+    # size and mtime are part of the cache key so that a file replaced on disk is checked again.
+    actual = _sha256(path)
+    if actual != SHA256:
+        raise DatasetError(
+            f"{path} is not the MNIST file the course expects: its SHA-256 is {actual}, "
+            f"expected {SHA256} (the file is corrupted, truncated or a different data set). "
+            + _fix_hint(path))
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            arrays = {name: npz[name] for name in SHAPES}
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+        raise DatasetError(f"{path} could not be read as MNIST ({exc}). " + _fix_hint(path)) from exc
+    for array in arrays.values():
+        array.setflags(write=False)  # the cache is shared: nobody may edit it in place
+    return arrays
+
+
+def _arrays() -> dict[str, np.ndarray]:
+    path = mnist_path()
+    if not path.is_file():
+        raise DatasetError(f"MNIST file not found: {path}. " + _fix_hint(path))
+    stat = path.stat()
+    return _read_verified(path, stat.st_size, stat.st_mtime_ns)
+
+
+def load_data():
+    """Return ``((x_train, y_train), (x_test, y_test))`` exactly as Keras' ``mnist.load_data()``.
+
+    Images are uint8 arrays of shape (n, 28, 28); labels are uint8 arrays of shape (n,).
+    Each call returns fresh, writable copies.
+    """
+    a = _arrays()
+    return ((a["x_train"].copy(), a["y_train"].copy()),
+            (a["x_test"].copy(), a["y_test"].copy()))
+
+
+def _to_one_hot(labels: np.ndarray) -> np.ndarray:
+    one_hot = np.zeros((labels.size, 10))
+    one_hot[np.arange(labels.size), labels] = 1
+    return one_hot
+
+
+def load_mnist(normalize: bool = True, flatten: bool = True, one_hot_label: bool = False):
+    """Return ``((x_train, t_train), (x_test, t_test))`` the way the lectures' ``load_mnist`` does.
+
+    normalize: scale pixels to float32 in [0.0, 1.0]; otherwise keep uint8 0–255.
+    flatten: images of shape (n, 784); otherwise (n, 1, 28, 28).
+    one_hot_label: labels of shape (n, 10) with a single 1.0; otherwise integer labels of shape (n,).
+    """
+    (x_train, t_train), (x_test, t_test) = load_data()
+
+    def images(x: np.ndarray) -> np.ndarray:
+        x = x.astype(np.float32) / 255.0 if normalize else x
+        return x.reshape(len(x), 784) if flatten else x.reshape(len(x), 1, 28, 28)
+
+    def labels(t: np.ndarray) -> np.ndarray:
+        return _to_one_hot(t) if one_hot_label else t
+
+    return (images(x_train), labels(t_train)), (images(x_test), labels(t_test))

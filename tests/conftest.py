@@ -1,0 +1,77 @@
+"""Shared helpers of the test suite: where things are, and how to run a notebook."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the autograder package is not installed, by design
+
+from autograder.submissions import assignments  # noqa: E402
+
+ASSIGNMENTS = assignments()
+
+
+def kernel_env() -> dict[str, str]:
+    """Environment of a grading kernel: the repository on PYTHONPATH, no windows."""
+    return dict(os.environ, PYTHONPATH=str(ROOT), MPLBACKEND="Agg", COURSE_GRADING="1")
+
+
+def execute(nb, cwd: Path, timeout: int = 300):
+    """Execute ``nb`` in a fresh kernel (errors recorded, not raised) and return it."""
+    saved = dict(os.environ)
+    os.environ.update(kernel_env())
+    try:
+        NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
+                       resources={"metadata": {"path": str(cwd)}}).execute()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return nb
+
+
+def errors(cell) -> list:
+    """Return the error outputs of a code cell."""
+    return [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+
+
+def grade_id(cell):
+    """Return the nbgrader grade_id of a cell, or None."""
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+
+
+def is_test_cell(cell) -> bool:
+    """True for an autograded test cell (graded code cell that is not a solution)."""
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return cell.cell_type == "code" and meta.get("grade") and not meta.get("solution")
+
+
+def read(folder: str, assignment: str):
+    """Read an assignment's notebook from ``source`` or ``release``."""
+    return nbformat.read(ROOT / folder / assignment / f"{assignment}.ipynb", as_version=4)
+
+
+def venv_env() -> dict[str, str]:
+    """Environment for nbgrader commands: the interpreter's bin/ on PATH (nbgrader runs alembic)."""
+    return dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+
+
+@pytest.fixture(scope="session")
+def released_copy(tmp_path_factory) -> Path:
+    """A throw-away copy of the course directory in which `nbgrader generate_assignment` ran for every assignment."""
+    root = tmp_path_factory.mktemp("course")
+    for name in ("autograder", "source", "release"):
+        shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "nbgrader_config.py", root)
+    for assignment in ASSIGNMENTS:
+        subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force",
+                        "--log-level=ERROR"], cwd=root, env=venv_env(), check=True)
+    return root

@@ -1,0 +1,78 @@
+"""The hidden tests: the reference passes them, and every graded name has a wrong answer they catch."""
+
+import importlib
+import re
+
+import matplotlib
+import numpy as np
+import pytest
+
+from autograder import hidden
+from autograder.submissions import mistakes, module_name, reference_answers
+from conftest import ASSIGNMENTS, is_test_cell, read
+
+matplotlib.use("Agg")
+CHECK_CALL = re.compile(r'check\("(\w+)", "(\w+)", (\w+)\)')
+
+
+def graded_names(assignment):
+    """Return the (module, name) pairs that the hidden test cells of ``assignment`` check."""
+    pairs = []
+    for cell in read("source", assignment).cells:
+        if is_test_cell(cell):
+            pairs += [(m.group(1), m.group(2)) for m in CHECK_CALL.finditer(cell.source)]
+    return pairs
+
+
+def define(code: str, name: str):
+    """Execute a cell's code the way a notebook would and return the object it defines."""
+    import matplotlib.pyplot as plt
+
+    namespace = {"np": np, "plt": plt}
+    exec(compile(code, f"<{name}>", "exec"), namespace)
+    return namespace[name]
+
+
+CASES = [(a, module, name) for a in ASSIGNMENTS for module, name in graded_names(a)]
+
+
+@pytest.mark.parametrize("assignment,module,name", CASES)
+def test_reference_solution_passes(assignment, module, name, capsys):
+    reference = importlib.import_module(f"autograder.reference.{module}")
+    hidden.check(module, name, getattr(reference, name))
+    assert "passed" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("assignment,module,name", CASES)
+def test_source_solution_passes(assignment, module, name):
+    """The notebook's own solution cell and the reference package agree."""
+    hidden.check(module, name, define(reference_answers(assignment)[name], name))
+
+
+@pytest.mark.parametrize("assignment,module,name", CASES)
+def test_a_plausible_mistake_is_caught(assignment, module, name):
+    wrong, _ = mistakes(assignment)
+    assert name in wrong, f"autograder/mistakes/{module}.py has no wrong implementation of {name}"
+    with pytest.raises(hidden.HiddenTestFailed) as info:
+        hidden.check(module, name, define(wrong[name], name))
+    assert name in str(info.value)
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_module_names_follow_assignments(assignment):
+    assert {m for m, _ in graded_names(assignment)} == {module_name(assignment)}
+
+
+def test_reruns_are_deterministic():
+    assert hidden.seed_for("python_basics", "arithmetic") == hidden.seed_for("python_basics", "arithmetic")
+    assert hidden.seed_for("python_basics", "arithmetic") != hidden.seed_for("python_basics", "hello")
+
+
+def test_failure_message_reveals_no_values():
+    def almost(seq):
+        return seq[0:2], seq[-1], seq[-3:]
+
+    with pytest.raises(hidden.HiddenTestFailed) as info:
+        hidden.check("python_basics", "take_slices", almost)
+    message = str(info.value)
+    assert "wrong" in message and "expected" not in message
