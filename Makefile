@@ -8,7 +8,7 @@ export PATH := $(BIN):$(PATH)
 
 ASSIGNMENTS := $(notdir $(wildcard source/[0-9]*))
 
-.PHONY: setup release demo test lab clean
+.PHONY: setup release demo grade test lab clean
 
 setup: $(STAMP)
 
@@ -27,6 +27,10 @@ release: $(STAMP)
 demo: release
 	$(BIN)/python -m autograder.demo
 
+# Grade every submission under submitted/ (all assignments; ARGS="01_python_basics --workers 4" to narrow).
+grade: $(STAMP)
+	$(BIN)/python -m autograder grade $(ARGS)
+
 test: $(STAMP)
 	$(BIN)/python -m pytest -n auto
 
@@ -34,4 +38,4 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab release/
 
 clean:
-	rm -rf submitted autograded feedback gradebook.db
+	rm -rf submitted autograded feedback reports gradebook.db .grader.lock

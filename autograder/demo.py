@@ -1,33 +1,23 @@
 """``python -m autograder.demo``: grade the demo students of every assignment and print a table.
 
 Writes ``submitted/<student>/<assignment>/<assignment>.ipynb`` for the students
-``reference``, ``untouched`` and ``beginner``, runs plain ``nbgrader autograde``
-and ``nbgrader generate_feedback`` from the repository root, then reads the
-gradebook.
+``reference``, ``untouched`` and ``beginner``, grades them with the project's grader
+(the same path as ``python -m autograder grade``), then reads the gradebook.
+Run ``make release`` first (``make demo`` does).
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 import time
-from pathlib import Path
 
 import nbformat
 
+from autograder.grade import GradingError, db_url, grade
+from autograder.settings import Limits
 from autograder.submissions import ROOT, assignments, demo_submissions
 
 STUDENTS = ["reference", "untouched", "beginner"]
-
-
-def _nbgrader(*args: str) -> None:
-    # nbgrader shells out to alembic, which lives next to the interpreter.
-    env = dict(os.environ, PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
-    run = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=ROOT, env=env,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    if run.returncode != 0:
-        sys.exit(f"`nbgrader {' '.join(args)}` failed (did `make release` run first?):\n{run.stderr[-3000:]}")
 
 
 def write_submissions(assignment: str) -> None:
@@ -45,7 +35,7 @@ def scores(assignment: str) -> dict[str, tuple[float, float, float]]:
     """
     from nbgrader.api import Gradebook
 
-    with Gradebook(f"sqlite:///{ROOT / 'gradebook.db'}") as gb:
+    with Gradebook(db_url(ROOT)) as gb:
         result = {}
         for student in STUDENTS:
             sub = gb.find_submission(assignment, student)
@@ -56,16 +46,17 @@ def scores(assignment: str) -> dict[str, tuple[float, float, float]]:
 
 def main() -> None:
     """Grade every assignment's demo students and print the score table."""
-    rows = {}
-    for assignment in assignments():
-        start = time.perf_counter()
+    chosen = assignments()
+    for assignment in chosen:
         write_submissions(assignment)
-        print(f"grading {assignment} ...", flush=True)
-        _nbgrader("autograde", assignment, "--force")
-        _nbgrader("generate_feedback", assignment, "--force")
-        rows[assignment] = scores(assignment)
-        print(f"  {time.perf_counter() - start:.1f} s", flush=True)
+    start = time.perf_counter()
+    try:
+        grade(ROOT, chosen, Limits.default_workers(), Limits(), students=STUDENTS)
+    except GradingError as exc:
+        sys.exit(f"error: {exc}")
+    print(f"graded {len(chosen) * len(STUDENTS)} notebooks in {time.perf_counter() - start:.1f} s")
 
+    rows = {assignment: scores(assignment) for assignment in chosen}
     width = max(len(a) for a in rows)
     print()
     print(f"| {'assignment':<{width}} | " + " | ".join(f"{s:>16}" for s in STUDENTS) + " |")

@@ -1,4 +1,4 @@
-"""The hidden tests' entry point: ``check(assignment, name, submitted)``.
+"""The hidden tests' entry point: ``check(module, name, submitted)``.
 
 A hidden test cell is a single call, so neither the release nor the feedback
 shows test inputs or expected values::
@@ -6,8 +6,21 @@ shows test inputs or expected values::
     from autograder.hidden import check
     check("python_basics", "take_slices", take_slices)
 
-The randomized cases are seeded from the assignment and the name, so a
-re-grade gives the same score.
+The case functions in ``autograder.cases.<module>`` drive the submitted object
+and pass every value they want checked to :func:`expect`. How ``expect``
+decides depends on where ``check`` runs:
+
+* **direct** (tests, plain ``nbgrader autograde``): the reference runs in the
+  same process and ``expect`` compares on the spot;
+* **judged** (the project's grader, which sets ``COURSE_JUDGE``): the kernel
+  never loads the reference. ``expect`` only records the student's values as
+  plain data; :mod:`autograder.judge`, in the grader's own process where no
+  student code runs, replays the same case function on the reference and
+  decides. Rebinding ``numpy.testing``, ``course.compare`` or this module in
+  the kernel cannot change that verdict.
+
+The randomized cases are seeded from the module and the name, so a re-grade
+gives the same score.
 """
 
 from __future__ import annotations
@@ -15,10 +28,15 @@ from __future__ import annotations
 import copy
 import hashlib
 import importlib
+import json
+import os
+import socket
 
 import numpy as np
 
 from course.compare import mismatch
+
+JUDGE_ENV = "COURSE_JUDGE"
 
 
 class Wrong(Exception):
@@ -33,9 +51,59 @@ class HiddenTestFailed(AssertionError):
         return [f"HiddenTestFailed: {self}"]
 
 
-def seed_for(assignment: str, name: str) -> int:
+class _Direct:
+    """Compare on the spot with the reference running in this process."""
+
+    def expect(self, expected, actual, case, hint, tolerance):
+        found = mismatch(expected, actual, **tolerance)
+        if found:
+            raise Wrong(f"{case}: {found.describe(show_values=False)}" + (f" (hint: {hint})" if hint else ""))
+
+
+class _Record:
+    """In a judged kernel: keep the student's values as plain data for the judge."""
+
+    def __init__(self):
+        self.observations = []
+
+    def expect(self, expected, actual, case, hint, tolerance):
+        from autograder.transcript import to_plain
+
+        self.observations.append(to_plain(actual))
+
+
+class Replay:
+    """In the judge: collect what each ``expect`` call expects, with its label, hint and tolerance."""
+
+    def __init__(self):
+        self.expectations = []
+
+    def expect(self, expected, actual, case, hint, tolerance):
+        self.expectations.append((expected, case, hint, tolerance))
+
+
+class _StandIn:
+    """Takes the reference's place in a judged kernel: absorbs every use, reveals nothing."""
+
+    def __call__(self, *args, **kwargs):
+        return self
+
+    def __getattr__(self, name):
+        return self
+
+    def __getitem__(self, key):
+        return self
+
+    def __iter__(self):
+        return iter(())
+
+
+_session = _Direct()
+
+
+def seed_for(module: str, name: str) -> int:
     """Return the fixed seed of one graded name's randomized cases."""
-    return int.from_bytes(hashlib.sha256(f"{assignment}:{name}".encode()).digest()[:4], "little")
+    return int.from_bytes(hashlib.sha256(f"{module}:{name}".encode()).digest()[:4], "little")
 
 
 def call(func, *args, _copy=True, **kwargs):
@@ -54,10 +122,12 @@ def call(func, *args, _copy=True, **kwargs):
 
 
 def expect(expected, actual, case: str, hint: str = "", **tolerance) -> None:
-    """Raise :class:`Wrong` unless ``actual`` matches ``expected``; the message says what kind of mismatch, not the values."""
-    found = mismatch(expected, actual, **tolerance)
-    if found:
-        raise Wrong(f"{case}: {found.describe(show_values=False)}" + (f" (hint: {hint})" if hint else ""))
+    """Check ``actual`` against ``expected`` (compared as :func:`course.compare.mismatch` does).
+
+    ``case`` labels the check and ``hint`` helps the student; neither may reveal values.
+    ``tolerance`` takes ``rtol``/``atol``. Raises :class:`Wrong` on a mismatch in direct mode.
+    """
+    _session.expect(expected, actual, case, hint, tolerance)
 
 
 def same_outputs(submitted, reference, inputs, hint: str = "", **tolerance) -> None:
@@ -69,19 +139,51 @@ def same_outputs(submitted, reference, inputs, hint: str = "", **tolerance) -> N
         expect(expected, actual, f"case {i} of {len(inputs)}", hint, **tolerance)
 
 
-def check(assignment: str, name: str, submitted) -> None:
-    """Run the hidden tests of graded ``name`` in ``assignment`` against the ``submitted`` object.
+def run_case(module: str, name: str, submitted, reference, session) -> None:
+    """Run the case function of ``name`` under ``session`` (raises :class:`Wrong` on a direct failure)."""
+    global _session
+    cases = importlib.import_module(f"autograder.cases.{module}")
+    previous, _session = _session, session
+    try:
+        getattr(cases, f"test_{name}")(submitted, reference, np.random.default_rng(seed_for(module, name)))
+    finally:
+        _session = previous
+
+
+def _ask_judge(address: str, request: dict) -> dict:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.connect(address)
+        sock.sendall(json.dumps(request).encode() + b"\n")
+        sock.shutdown(socket.SHUT_WR)
+        return json.loads(sock.makefile().readline())
+
+
+def check(module: str, name: str, submitted) -> None:
+    """Run the hidden tests of graded ``name`` in ``module`` against the ``submitted`` object.
 
     Prints one line when they pass; raises :class:`HiddenTestFailed` otherwise.
     """
-    cases = importlib.import_module(f"autograder.cases.{assignment}")
-    reference = importlib.import_module(f"autograder.reference.{assignment}")
-    rng = np.random.default_rng(seed_for(assignment, name))
-    try:
-        getattr(cases, f"test_{name}")(submitted, getattr(reference, name), rng)
-    except Wrong as exc:
-        raise HiddenTestFailed(f"hidden test of {name} failed: {exc}") from None
-    except Exception as exc:  # e.g. a returned object without the attributes a case reads
-        raise HiddenTestFailed(f"hidden test of {name} failed: checking the answer raised "
-                               f"{type(exc).__name__} (hint: return the type the exercise asks for)") from None
+    judge = os.environ.get(JUDGE_ENV)
+    failure = None
+    if judge:
+        session = _Record()
+        try:
+            run_case(module, name, submitted, _StandIn(), session)
+        except Wrong as exc:
+            failure = str(exc)
+        except Exception as exc:
+            failure = f"checking the answer raised {type(exc).__name__} (hint: return the type the exercise asks for)"
+        verdict = _ask_judge(judge, {"type": "check", "module": module, "name": name,
+                                     "observations": session.observations, "failure": failure})
+        failure = None if verdict["ok"] else verdict["message"]
+    else:
+        reference = getattr(importlib.import_module(f"autograder.reference.{module}"), name)
+        try:
+            run_case(module, name, submitted, reference, _Direct())
+        except Wrong as exc:
+            failure = str(exc)
+        except Exception as exc:  # e.g. a returned object without the attributes a case reads
+            failure = f"checking the answer raised {type(exc).__name__} (hint: return the type the exercise asks for)"
+    if failure:
+        raise HiddenTestFailed(f"hidden test of {name} failed: {failure}")
     print(f"✓ hidden tests of {name} passed.")

@@ -64,10 +64,8 @@ def venv_env() -> dict[str, str]:
     return dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
 
 
-@pytest.fixture(scope="session")
-def released_copy(tmp_path_factory) -> Path:
-    """A throw-away copy of the course directory in which `nbgrader generate_assignment` ran for every assignment."""
-    root = tmp_path_factory.mktemp("course")
+def make_course_copy(root: Path) -> Path:
+    """Copy the course directory to ``root`` and run `nbgrader generate_assignment` there for every assignment."""
     for name in ("autograder", "source", "release"):
         shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "nbgrader_config.py", root)
@@ -75,3 +73,9 @@ def released_copy(tmp_path_factory) -> Path:
         subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force",
                         "--log-level=ERROR"], cwd=root, env=venv_env(), check=True)
     return root
+
+
+@pytest.fixture(scope="session")
+def released_copy(tmp_path_factory) -> Path:
+    """A throw-away released copy of the course directory, shared by the tests of one session."""
+    return make_course_copy(tmp_path_factory.mktemp("course"))

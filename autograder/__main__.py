@@ -1,0 +1,55 @@
+"""``python -m autograder grade [ASSIGNMENT ...]``: the project's grading command (see README)."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from autograder import report
+from autograder.grade import GradingError, db_url, grade
+from autograder.settings import Limits
+from autograder.submissions import assignments
+
+
+def main(argv=None) -> int:
+    """Parse the command line, grade, write the report; return the exit status."""
+    defaults = Limits()
+    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    g = sub.add_parser("grade", help="grade every submission under submitted/ for the given assignments (default: all)")
+    g.add_argument("assignments", nargs="*", help="assignment names, e.g. 01_python_basics")
+    g.add_argument("--workers", type=int, default=Limits.default_workers(), help="students graded at once")
+    g.add_argument("--student", action="append", help="grade only this student (repeatable)")
+    g.add_argument("--force", action="store_true", help="regrade even submissions graded before and unchanged")
+    g.add_argument("--cell-seconds", type=float, default=defaults.cell_seconds)
+    g.add_argument("--notebook-seconds", type=float, default=defaults.notebook_seconds)
+    g.add_argument("--memory-mb", type=int, default=defaults.memory_mb)
+    g.add_argument("--output-kb", type=int, default=defaults.output_kb)
+    g.add_argument("--report", type=Path, default=Path("reports"), help="folder for grades.csv and scores.png")
+    args = parser.parse_args(argv)
+
+    root = Path(__file__).resolve().parent.parent
+    chosen = args.assignments or assignments()
+    unknown = sorted(set(chosen) - set(assignments()))
+    if unknown:
+        parser.error(f"unknown assignment(s) {unknown}; known: {assignments()}")
+    limits = Limits(cell_seconds=args.cell_seconds, notebook_seconds=args.notebook_seconds,
+                    memory_mb=args.memory_mb, output_kb=args.output_kb)
+    try:
+        summaries = grade(root, chosen, args.workers, limits, force=args.force, students=args.student)
+    except GradingError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if not summaries:
+        print("nothing to grade: no submissions under submitted/<student>/<assignment>/")
+        return 0
+    table = report.rows(db_url(root), summaries)
+    folder = args.report if args.report.is_absolute() else root / args.report
+    report.write_csv(folder / "grades.csv", table)
+    report.plot(folder / "scores.png", table)
+    print(report.summary(table, summaries))
+    print(f"report: {folder / 'grades.csv'}, {folder / 'scores.png'}; feedback: {root / 'feedback'}/")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,132 @@
+"""Hostile and broken submissions of 01_python_basics, each with the outcome the grader must give.
+
+``tests/test_battery.py`` writes every case under ``submitted/`` of a course copy, grades them
+all in one run of the project's grader, and checks each student's score, flags and notes.
+The reference answers score 12 (the written answer is graded by hand).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import nbformat
+
+from autograder.submissions import make_submission, reference_answers
+
+ASSIGNMENT = "01_python_basics"
+FULL = 12
+
+
+@dataclass
+class Case:
+    """One battery student: what they hand in and what the grader must make of it."""
+
+    student: str
+    files: dict                      # file name -> notebook (nbformat) or raw bytes
+    score: float                     # expected autograded total
+    flags: set = field(default_factory=set)      # flag kinds that must be raised
+    notes: list = field(default_factory=list)    # substrings that must appear in the notes
+    status: str = "graded"
+
+
+def _reference():
+    return make_submission(ASSIGNMENT, reference_answers(ASSIGNMENT))
+
+
+def _index(nb, grade_id):
+    return next(i for i, c in enumerate(nb.cells) if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+def _with(code: str, before: str = "test_arithmetic", answers: dict | None = None):
+    """The reference submission with ``answers`` replaced and a code cell inserted before ``before``."""
+    nb = make_submission(ASSIGNMENT, {**reference_answers(ASSIGNMENT), **(answers or {})})
+    nb.cells.insert(_index(nb, before), nbformat.v4.new_code_cell(code))
+    return nb
+
+
+def _file(nb) -> dict:
+    return {f"{ASSIGNMENT}.ipynb": nb}
+
+
+WRONG_ARITHMETIC = {"arithmetic": "def arithmetic(a, b):\n    return {'+': a + b}\n"}
+
+
+def cases() -> list[Case]:
+    """Return the battery, built from the current release notebook."""
+    edited = _reference()
+    edited.cells[_index(edited, "test_hello")].source = "print('all good')"
+    deleted = _reference()
+    del deleted.cells[_index(deleted, "test_hello")]
+    moved = _reference()
+    moved.cells.insert(_index(moved, "hello"), moved.cells.pop(_index(moved, "test_hello")))
+    duplicated = _reference()
+    duplicated.cells.insert(_index(duplicated, "test_hello"), nbformat.v4.new_code_cell(
+        duplicated.cells[_index(duplicated, "hello")].source, metadata=dict(duplicated.cells[_index(duplicated, "hello")].metadata)))
+    huge = _reference()
+    huge.cells[0].outputs = [nbformat.v4.new_output("stream", name="stdout", text="x" * (100 * 2**20))] \
+        if huge.cells[0].cell_type == "code" else []
+    if huge.cells[0].cell_type != "code":
+        huge.cells.insert(0, nbformat.v4.new_code_cell("1", outputs=[
+            nbformat.v4.new_output("stream", name="stdout", text="x" * (100 * 2**20))]))
+    other = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('this is my other homework')")])
+    return [
+        Case("honest", _file(_reference()), FULL),
+        Case("rebinds-testing", _file(_with(
+            "import numpy as np, course.compare, course.checks\n"
+            "np.testing.assert_allclose = lambda *a, **k: None\n"
+            "course.compare.mismatch = lambda *a, **k: None\n"
+            "course.checks.check_cases = lambda *a, **k: print('✓ all passed')\n", answers=WRONG_ARITHMETIC)),
+            FULL - 1, {"rebind"}),
+        Case("rebinds-builtins-math", _file(_with(
+            "import builtins, math\nmath.isclose = lambda *a, **k: True\nbuiltins.abs = lambda x: 0\n",
+            answers=WRONG_ARITHMETIC)), FULL - 1, {"rebind"}),
+        Case("patches-hidden-check", _file(_with(
+            "import autograder.hidden\nautograder.hidden.check = lambda *a, **k: print('✓ hidden tests passed.')\n",
+            answers=WRONG_ARITHMETIC)), 0, {"rebind", "judge overruled kernel"}),
+        Case("fake-equality", _file(_with(
+            "class Anything(float):\n    def __eq__(self, other): return True\n    def __ne__(self, other): return False\n"
+            "def sum_of_evens(numbers):\n    return Anything(-1)\n", before="test_sum_of_evens",
+            answers={"sum_of_evens": "def sum_of_evens(numbers):\n    return 0\n"})), FULL - 1),
+        Case("silences-tracebacks", _file(_with(
+            "ip = get_ipython()\nip.showtraceback = lambda *a, **k: None\nip._showtraceback = lambda *a, **k: None\n",
+            answers=WRONG_ARITHMETIC)), FULL - 1, {"rebind", "silenced error"}),
+        Case("reads-reference", _file(_with(
+            "import autograder.reference.python_basics as ref\narithmetic = ref.arithmetic\n")),
+            FULL, {"import"}),
+        Case("writes-gradebook", _file(_with(
+            "import os\nroot = os.environ['COURSE_ROOT']\n"
+            "open(os.path.join(root, 'gradebook.db'), 'ab').write(b'garbage')\n")),
+            FULL, {"file"}),
+        Case("runs-shell", _file(_with("import subprocess\nsubprocess.run(['ls', '/'])\n")), FULL, {"process"}),
+        Case("exits-kernel", _file(_with("import os\nos._exit(0)\n", before="test_center_columns")),
+             FULL - 2, notes=["kernel died"]),
+        Case("endless-loop", _file(_with("while True:\n    pass\n", before="test_hello")),
+             FULL, notes=["exceeded"]),
+        Case("exhausts-memory", _file(_with("hog = bytearray(64 * 2**30)\n", before="test_hello")), FULL),
+        Case("floods-output", _file(_with("for i in range(200000):\n    print('spam' * 20)\n")),
+             FULL, notes=["truncated"]),
+        Case("edits-test-cell", _file(edited), FULL, {"edited test cell"}),
+        Case("deletes-test-cell", _file(deleted), FULL - 1, {"deleted test cell"}),
+        Case("moves-test-cell", _file(moved), FULL - 1, {"moved cells"}),
+        Case("duplicates-cell", _file(duplicated), FULL, {"duplicated cell"}),
+        Case("changes-state-after-tests", _file(_with(
+            "import numpy\nnumpy.testing = None\n", before="written_bool_ops")), FULL, {"rebind"}),
+        Case("invalid-json", {f"{ASSIGNMENT}.ipynb": b'{"cells": [ this is not json'}, 0,
+             notes=["not a readable notebook"], status="not graded"),
+        Case("wrong-file-name", {"my_homework.ipynb": _reference()}, FULL, notes=["wrong file name"]),
+        Case("missing-notebook", {"notes.txt": b"I forgot"}, 0, notes=["no 01_python_basics.ipynb"],
+             status="not graded"),
+        Case("extra-notebook", {f"{ASSIGNMENT}.ipynb": _reference(), "scratch.ipynb": other}, FULL,
+             notes=["ignored extra file"]),
+        Case("other-assignment", _file(other), 0, notes=["does not look like"], status="not graded"),
+        Case("huge-output", _file(huge), FULL),
+    ]
+
+
+def write(case: Case, folder) -> None:
+    """Write a case's files into ``folder`` (a ``submitted/<student>/<assignment>`` directory)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in case.files.items():
+        data = content if isinstance(content, bytes) else json.dumps(content).encode()
+        (folder / name).write_bytes(data)

@@ -1,0 +1,90 @@
+"""The grading report: a CSV row per test cell, a printed summary, a PNG of the score distribution."""
+
+from __future__ import annotations
+
+import csv
+import statistics
+from pathlib import Path
+
+from nbgrader.api import Gradebook
+
+
+def rows(db_url: str, summaries: list[dict]) -> list[dict]:
+    """Return one row per (student, assignment, graded cell) with points, max, flags and seconds."""
+    out = []
+    with Gradebook(db_url) as gb:
+        for s in summaries:
+            flags = "; ".join(f"{f['kind']}: {f['detail']}" + (f" (cell {f['cell']}" + (f", line {f['line']})"
+                              if f.get("line") else ")") if f.get("cell") is not None else "") for f in s["flags"])
+            notebook = gb.find_submission_notebook(s["notebook"], s["assignment"], s["student"])
+            for grade in sorted(notebook.grades, key=lambda g: g.name):
+                out.append({"student": s["student"], "assignment": s["assignment"], "test cell": grade.name,
+                            "points": grade.score, "max": grade.max_score, "flags": flags,
+                            "seconds": round(s["seconds"], 2), "status": s["status"],
+                            "notes": "; ".join(s["reasons"])})
+    return out
+
+
+def write_csv(path: Path, table: list[dict]) -> None:
+    """Write the report rows as CSV."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fields = ["student", "assignment", "test cell", "points", "max", "flags", "seconds", "status", "notes"]
+    with path.open("w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(table)
+
+
+def totals(table: list[dict]) -> dict[str, dict[str, float]]:
+    """Return {assignment: {student: total points}} from the report rows."""
+    result: dict[str, dict[str, float]] = {}
+    for row in table:
+        per = result.setdefault(row["assignment"], {})
+        per[row["student"]] = per.get(row["student"], 0.0) + (row["points"] or 0.0)
+    return result
+
+
+def summary(table: list[dict], summaries: list[dict]) -> str:
+    """Return the short text summary printed at the end of a grading run."""
+    lines = []
+    maxima = {}
+    for row in table:
+        maxima.setdefault(row["assignment"], {}).setdefault(row["test cell"], row["max"])
+    for assignment, scores in totals(table).items():
+        values = list(scores.values())
+        top = sum(maxima[assignment].values())
+        lines.append(f"{assignment}: {len(values)} students, mean {statistics.mean(values):.2f} / {top:g}, "
+                     f"median {statistics.median(values):g}")
+    failures = [s for s in summaries if s["status"] != "graded" or s["reasons"]]
+    flagged = [s for s in summaries if s["flags"]]
+    lines.append(f"{len(failures)} with problems (not graded, crashed, timed out, misnamed ...); "
+                 f"{len(flagged)} flagged for review")
+    for s in failures:
+        lines.append(f"  problem  {s['student']}/{s['assignment']}: {'; '.join(s['reasons'])}")
+    for s in flagged:
+        first = s["flags"][0]
+        more = f" (+{len(s['flags']) - 1} more)" if len(s["flags"]) > 1 else ""
+        lines.append(f"  flagged  {s['student']}/{s['assignment']}: {first['kind']}: {first['detail']}{more}")
+    return "\n".join(lines)
+
+
+def plot(path: Path, table: list[dict]) -> None:
+    """Save a histogram of total scores per assignment as a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    per_assignment = totals(table)
+    fig, axes = plt.subplots(1, max(1, len(per_assignment)), figsize=(4 * max(1, len(per_assignment)), 3),
+                             squeeze=False)
+    for ax, (assignment, scores) in zip(axes[0], per_assignment.items()):
+        top = sum({r["test cell"]: r["max"] for r in table if r["assignment"] == assignment}.values())
+        ax.hist(list(scores.values()), bins=min(20, int(top) + 1), range=(0, top), color="tab:blue")
+        ax.set_title(assignment)
+        ax.set_xlabel("score")
+        ax.set_ylabel("students")
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
