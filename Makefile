@@ -8,7 +8,7 @@ export PATH := $(BIN):$(PATH)
 
 ASSIGNMENTS := $(notdir $(wildcard source/[0-9]*))
 
-.PHONY: setup release demo grade test lab clean
+.PHONY: setup release demo grade test bench browser lab clean
 
 setup: $(STAMP)
 
@@ -31,8 +31,18 @@ demo: release
 grade: $(STAMP)
 	$(BIN)/python -m autograder grade $(ARGS)
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -n auto
+
+# Measure the course's speed (several minutes) and write the table to BENCHMARKS.md beside autograder/.
+bench: $(STAMP)
+	$(BIN)/python -m autograder.bench --out autograder/BENCHMARKS.md
+
+# The widget tests drive Debian's chromium (tests/test_widgets_browser.py); installing it needs root, as in CI.
+# If it cannot be installed, those tests fail and say so.
+browser:
+	@test -x /usr/bin/chromium || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium) \
+		|| echo "make browser: could not install chromium (needs root); the browser tests will fail"
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab release/

@@ -69,6 +69,8 @@ def cases() -> list[Case]:
     if huge.cells[0].cell_type != "code":
         huge.cells.insert(0, nbformat.v4.new_code_cell("1", outputs=[
             nbformat.v4.new_output("stream", name="stdout", text="x" * (100 * 2**20))]))
+    late = _reference()
+    late.cells.append(nbformat.v4.new_code_cell("arithmetic = None  # after every test has run"))
     other = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('this is my other homework')")])
     return [
         Case("honest", _file(_reference()), FULL),
@@ -76,7 +78,8 @@ def cases() -> list[Case]:
             "import numpy as np, course.compare, course.checks\n"
             "np.testing.assert_allclose = lambda *a, **k: None\n"
             "course.compare.mismatch = lambda *a, **k: None\n"
-            "course.checks.check_cases = lambda *a, **k: print('✓ all passed')\n", answers=WRONG_ARITHMETIC)),
+            "course.checks.check_cases = lambda *a, **k: print('✓ all passed')\n"
+            "check_cases = course.checks.check_cases\n", answers=WRONG_ARITHMETIC)),
             FULL - 1, {"rebind"}),
         Case("rebinds-builtins-math", _file(_with(
             "import builtins, math\nmath.isclose = lambda *a, **k: True\nbuiltins.abs = lambda x: 0\n",
@@ -112,6 +115,7 @@ def cases() -> list[Case]:
         Case("duplicates-cell", _file(duplicated), FULL, {"duplicated cell"}),
         Case("changes-state-after-tests", _file(_with(
             "import numpy\nnumpy.testing = None\n", before="written_bool_ops")), FULL, {"rebind"}),
+        Case("code-after-tests", _file(late), FULL, {"code after tests"}),
         Case("invalid-json", {f"{ASSIGNMENT}.ipynb": b'{"cells": [ this is not json'}, 0,
              notes=["not a readable notebook"], status="not graded"),
         Case("wrong-file-name", {"my_homework.ipynb": _reference()}, FULL, notes=["wrong file name"]),

@@ -12,7 +12,6 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
-import os
 import queue
 import select
 import subprocess
@@ -29,6 +28,7 @@ from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import SaveAutoGrades
 from tqdm import tqdm
 
+from autograder.course_copy import nbgrader_env
 from autograder.runner import Result, error_output
 from autograder.settings import Limits
 
@@ -111,9 +111,7 @@ class Worker:
         self.proc = None
 
     def _start(self) -> None:
-        # nbgrader shells out to tools next to the interpreter (alembic)
-        env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
-        self.proc = subprocess.Popen([sys.executable, "-m", "autograder.runner"], cwd=self.root, env=env,
+        self.proc = subprocess.Popen([sys.executable, "-m", "autograder.runner"], cwd=self.root, env=nbgrader_env(),
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                      text=True)
 

@@ -22,6 +22,7 @@ import json
 import os
 import socket
 import sys
+import sysconfig
 
 WATCHED_MODULES = ["builtins", "math", "numpy", "numpy.testing", "numpy.linalg", "json", "socket",
                    "course.checks", "course.compare", "autograder.hidden", "autograder.transcript"]
@@ -44,6 +45,7 @@ MAX_EVENTS = 200
 KERNEL_OWNED = {("builtins", "input"), ("builtins", "raw_input")}
 
 _guard = None
+STDLIB = sysconfig.get_paths()["stdlib"]
 
 
 def _is_cell(filename: str) -> bool:
@@ -81,18 +83,21 @@ class Guard:
             return
         self.busy = True  # the hook itself opens nothing, but keep it from re-entering
         try:
-            frame, line, via_import = sys._getframe(1), None, False
+            frame, line, via_import, direct = sys._getframe(1), None, False, None
             while frame is not None:
                 name = frame.f_code.co_filename
                 if "importlib" in name:
                     via_import = True
                 if _is_cell(name):
                     line = frame.f_lineno
+                    direct = direct is None  # no library between the cell and the standard library
                     break
+                if direct is None and not name.startswith(STDLIB) and not name.startswith("<"):
+                    direct = False
                 frame = frame.f_back
             if line is None:
                 return  # not caused by a cell's code (library start-up, the kernel itself)
-            self._classify(event, args, line, via_import)
+            self._classify(event, args, line, via_import, direct)
         finally:
             self.busy = False
 
@@ -103,11 +108,12 @@ class Guard:
         path = os.path.realpath(os.fsdecode(path))
         return os.path.relpath(path, self.root) if path.startswith(self.root + os.sep) else None
 
-    def _block(self, kind, detail, line):
-        self.send(kind, detail + " (blocked)", line)
+    def _block(self, kind, detail, line, report=True):
+        if report:
+            self.send(kind, detail + " (blocked)", line)
         raise Blocked(f"the grading sandbox does not allow this: {detail}")
 
-    def _classify(self, event, args, line, via_import):
+    def _classify(self, event, args, line, via_import, direct):
         if event == "import":
             module = str(args[0])
             if module.startswith("autograder"):
@@ -131,7 +137,8 @@ class Guard:
                 self._block("file", f"{event} {args[0]}", line)
             self.send("file", f"{event} {args[0]}", line)
         elif event in BLOCKED_PROCESS:
-            self._block("process", f"{event} {str(args[:2])[:200]}", line)
+            # a library acting for the cell (matplotlib asking fc-list for fonts) copes with the refusal
+            self._block("process", f"{event} {str(args[:2])[:200]}", line, report=direct)
         elif event == "os.kill" and args[0] != os.getpid():
             self._block("process", f"os.kill of process {args[0]}", line)
         elif event == "sys.addaudithook":

@@ -69,6 +69,12 @@ class SandboxClient(NotebookClient):
         self.cap = limits.output_kb * 1024
         self.sizes = {}
         self.truncated = set()
+        self.timed_out = False
+
+    async def _async_handle_timeout(self, timeout, cell=None):
+        # The kernel is interrupted and usually answers with a KeyboardInterrupt: remember why.
+        self.timed_out = True
+        return await super()._async_handle_timeout(timeout, cell)
 
     def output(self, outs, msg, display_id, cell_index):
         size = len(json.dumps(msg.get("content", {})))
@@ -103,9 +109,13 @@ def _kernel_dir() -> str:
     return _KERNEL_DIR
 
 
-def _release_cells(root: str, assignment: str, notebook: str) -> dict[str, dict]:
+def _release(root: str, assignment: str, notebook: str):
+    """Return the release notebook the student started from."""
+    return nbformat.read(Path(root) / "release" / assignment / f"{notebook}.ipynb", as_version=4)
+
+
+def _graded_cells(release) -> dict[str, dict]:
     """Return {grade_id: {checksum, is_test}} of the nbgrader cells of the release notebook, in order."""
-    release = nbformat.read(Path(root) / "release" / assignment / f"{notebook}.ipynb", as_version=4)
     return {c.metadata.nbgrader["grade_id"]: {"checksum": utils.compute_checksum(c), "is_test": _is_test(c)}
             for c in release.cells if "nbgrader" in c.metadata and c.metadata.nbgrader.get("grade_id")}
 
@@ -172,6 +182,7 @@ def _execute(nb, workdir: str, limits: Limits, server: JudgeServer, result: Resu
                 result.reasons.append(f"notebook time limit ({limits.notebook_seconds:g} s) reached")
                 break
             client.timeout = int(max(1, min(limits.cell_seconds, remaining)))
+            client.timed_out = False
             server.ledger.cell = index
             try:
                 client.execute_cell(nb.cells[index], index)
@@ -185,8 +196,11 @@ def _execute(nb, workdir: str, limits: Limits, server: JudgeServer, result: Resu
             except CellTimeoutError:  # raised instead of reported when the kernel ignores the interrupt
                 nb.cells[index].outputs.append(error_output("CellTimeoutError", "the cell did not finish"))
                 ran.append(index)
-            if any(o.get("ename") == "CellTimeoutError" for o in nb.cells[index].outputs):
-                result.reasons.append(f"cell {index} exceeded the {limits.cell_seconds:g} s limit")
+            if client.timed_out:
+                if not any(o.get("ename") == "CellTimeoutError" for o in nb.cells[index].outputs):
+                    nb.cells[index].outputs.append(error_output(
+                        "CellTimeoutError", f"this cell ran longer than {client.timeout} s and was stopped"))
+                result.reasons.append(f"cell {index} exceeded its time limit ({client.timeout} s) and was stopped")
     for index in client.truncated:
         result.reasons.append(f"cell {index}'s output was truncated at {limits.output_kb} KB")
     return ran
@@ -232,7 +246,7 @@ def _judge_corrections(nb, ran, server: JudgeServer, result: Result) -> None:
                 break
 
 
-def _guard_flags(nb, ran, server: JudgeServer, result: Result) -> None:
+def _guard_flags(nb, ran, server: JudgeServer, result: Result, release) -> None:
     """Turn the guard's reports into flags located at a cell and line."""
     executed = {n: index for n, index in enumerate(ran, 1)}
     heartbeats = set()
@@ -257,7 +271,9 @@ def _guard_flags(nb, ran, server: JudgeServer, result: Result) -> None:
         if nb.cells[index].metadata.pop("grader_silenced_error", False):
             result.flags.append(Flag("silenced error", "the cell's error display was suppressed", index))
     tests = [i for i, c in enumerate(nb.cells) if _is_test(c)]
-    late = [i for i in ran if tests and i > tests[-1] and nb.cells[i].source.strip()]
+    lesson = {c.source for c in release.cells}  # the release's own cells after the tests are part of the lesson
+    late = [i for i in ran if tests and i > tests[-1] and nb.cells[i].source.strip()
+            and nb.cells[i].source not in lesson]
     if late:
         result.flags.append(Flag("code after tests", "code cells run after the last test cell", late[0]))
 
@@ -276,7 +292,8 @@ def grade_notebook(path: Path, student: str, assignment: str, notebook: str, db_
         result.reasons.append(f"{path.name} is not a readable notebook ({type(exc).__name__}: {str(exc)[:200]})")
         result.seconds = time.monotonic() - start
         return result
-    source = _release_cells(root, assignment, notebook)
+    release = _release(root, assignment, notebook)
+    source = _graded_cells(release)
     submitted_ids = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in nb.cells}
     if len(submitted_ids & set(source)) < len(source) / 2:
         result.status = "not graded"
@@ -308,7 +325,7 @@ def grade_notebook(path: Path, student: str, assignment: str, notebook: str, db_
             _stop_here(nb, [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and not c.outputs],
                        "NotRun", "the notebook could not be run")
         _judge_corrections(nb, ran, server, result)
-        _guard_flags(nb, ran, server, result)
+        _guard_flags(nb, ran, server, result, release)
     for cell in nb.cells:
         if _is_test(cell):  # the feedback shows which check failed, never the hidden tests themselves
             cell.source = HIDDEN_TESTS.sub("# (hidden tests ran here: their verdict is below)\n", cell.source).rstrip()

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -15,6 +13,7 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the autograder package is not installed, by design
 
+from autograder.course_copy import make_course_copy, nbgrader_env  # noqa: E402,F401
 from autograder.submissions import assignments  # noqa: E402
 
 ASSIGNMENTS = assignments()
@@ -57,22 +56,6 @@ def is_test_cell(cell) -> bool:
 def read(folder: str, assignment: str):
     """Read an assignment's notebook from ``source`` or ``release``."""
     return nbformat.read(ROOT / folder / assignment / f"{assignment}.ipynb", as_version=4)
-
-
-def venv_env() -> dict[str, str]:
-    """Environment for nbgrader commands: the interpreter's bin/ on PATH (nbgrader runs alembic)."""
-    return dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-
-
-def make_course_copy(root: Path) -> Path:
-    """Copy the course directory to ``root`` and run `nbgrader generate_assignment` there for every assignment."""
-    for name in ("autograder", "source", "release"):
-        shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(ROOT / "nbgrader_config.py", root)
-    for assignment in ASSIGNMENTS:
-        subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force",
-                        "--log-level=ERROR"], cwd=root, env=venv_env(), check=True)
-    return root
 
 
 @pytest.fixture(scope="session")

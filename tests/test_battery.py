@@ -9,20 +9,20 @@ import pytest
 from nbgrader.api import Gradebook
 
 from autograder.battery import ASSIGNMENT, cases, write
-from conftest import make_course_copy, venv_env
+from conftest import make_course_copy, nbgrader_env
 
 CASES = cases()
 
 
 @pytest.fixture(scope="module")
 def graded_battery(tmp_path_factory):
-    root = make_course_copy(tmp_path_factory.mktemp("battery"))
+    root = make_course_copy(tmp_path_factory.mktemp("battery"), [ASSIGNMENT])
     for case in CASES:
         write(case, root / "submitted" / case.student / ASSIGNMENT)
     # Short limits keep the endless loop cheap; 2 workers prove that parallel grading isolates students.
     run = subprocess.run([sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--workers", "2",
                           "--cell-seconds", "10", "--notebook-seconds", "120"],
-                         cwd=root, env=venv_env(), capture_output=True, text=True)
+                         cwd=root, env=nbgrader_env(), capture_output=True, text=True)
     assert run.returncode == 0, run.stderr[-3000:]
     summaries = {}
     for marker in (root / "autograded" / ".grader" / ASSIGNMENT).glob("*/*.json"):
@@ -76,7 +76,7 @@ def test_report_and_summary(graded_battery):
 
 def test_rerun_resumes_without_regrading(graded_battery):
     root, _, _ = graded_battery
-    run = subprocess.run([sys.executable, "-m", "autograder", "grade", ASSIGNMENT], cwd=root, env=venv_env(),
+    run = subprocess.run([sys.executable, "-m", "autograder", "grade", ASSIGNMENT], cwd=root, env=nbgrader_env(),
                          capture_output=True, text=True)
     assert run.returncode == 0 and "grading" not in run.stderr  # no progress bar: nothing was regraded
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:

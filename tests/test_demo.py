@@ -8,7 +8,7 @@ import nbformat
 from nbgrader.api import Gradebook
 
 from autograder.submissions import demo_submissions, mistakes
-from conftest import ASSIGNMENTS, grade_id, is_test_cell, make_course_copy, read, venv_env
+from conftest import ASSIGNMENTS, grade_id, is_test_cell, make_course_copy, read, nbgrader_env
 
 
 def expected_scores(assignment):
@@ -26,7 +26,7 @@ def cell_scores(root, assignment, student):
 
 
 def test_demo_grades_each_student_as_expected(released_copy):
-    run = subprocess.run([sys.executable, "-m", "autograder.demo"], cwd=released_copy, env=venv_env(),
+    run = subprocess.run([sys.executable, "-m", "autograder.demo"], cwd=released_copy, env=nbgrader_env(),
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stderr[-3000:]
     assert "| assignment" in run.stdout
@@ -48,9 +48,9 @@ def test_plain_nbgrader_autograde_gives_the_same_scores(tmp_path):
     stock = {}
     for assignment in ASSIGNMENTS:
         subprocess.run([sys.executable, "-m", "nbgrader", "autograde", assignment, "--log-level=ERROR"],
-                       cwd=root, env=venv_env(), check=True)
+                       cwd=root, env=nbgrader_env(), check=True)
         stock[assignment] = {s: cell_scores(root, assignment, s) for s in demo_submissions(assignment)}
-    subprocess.run([sys.executable, "-m", "autograder", "grade", "--force"], cwd=root, env=venv_env(),
+    subprocess.run([sys.executable, "-m", "autograder", "grade", "--force"], cwd=root, env=nbgrader_env(),
                    check=True, capture_output=True)
     for assignment in ASSIGNMENTS:
         for student in demo_submissions(assignment):

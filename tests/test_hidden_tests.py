@@ -24,11 +24,18 @@ def graded_names(assignment):
     return pairs
 
 
-def define(code: str, name: str):
-    """Execute a cell's code the way a notebook would and return the object it defines."""
+def define(code: str, name: str, module: str):
+    """Execute a cell's code the way a notebook would and return the object it defines.
+
+    A notebook's later cells use what its earlier cells defined (SimpleNet calls softmax,
+    TwoLayerNet builds Affine layers, XOR calls the gates), so the cell runs among the
+    reference module's public names, as it would among the notebook's.
+    """
     import matplotlib.pyplot as plt
 
-    namespace = {"np": np, "plt": plt}
+    reference = importlib.import_module(f"autograder.reference.{module}")
+    namespace = {k: v for k, v in vars(reference).items() if not k.startswith("_")}
+    namespace.update(np=np, plt=plt)
     exec(compile(code, f"<{name}>", "exec"), namespace)
     return namespace[name]
 
@@ -46,7 +53,7 @@ def test_reference_solution_passes(assignment, module, name, capsys):
 @pytest.mark.parametrize("assignment,module,name", CASES)
 def test_source_solution_passes(assignment, module, name):
     """The notebook's own solution cell and the reference package agree."""
-    hidden.check(module, name, define(reference_answers(assignment)[name], name))
+    hidden.check(module, name, define(reference_answers(assignment)[name], name, module))
 
 
 @pytest.mark.parametrize("assignment,module,name", CASES)
@@ -54,7 +61,7 @@ def test_a_plausible_mistake_is_caught(assignment, module, name):
     wrong, _ = mistakes(assignment)
     assert name in wrong, f"autograder/mistakes/{module}.py has no wrong implementation of {name}"
     with pytest.raises(hidden.HiddenTestFailed) as info:
-        hidden.check(module, name, define(wrong[name], name))
+        hidden.check(module, name, define(wrong[name], name, module))
     assert name in str(info.value)
 
 

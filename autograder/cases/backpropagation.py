@@ -1,0 +1,314 @@
+"""Hidden test cases of 05_backpropagation.
+
+Besides comparing with the reference, every layer's backward is checked against a numerical
+gradient of the submission's *own* forward: a backward that agrees with its forward is
+right even where a case's values could not tell.
+"""
+
+import numpy as np
+
+from autograder.hidden import Wrong, call, expect
+
+KEYS = ("W1", "b1", "W2", "b2")
+
+
+def _array(value, what):
+    """Return ``value`` as a float ndarray, or raise Wrong when it cannot be one."""
+    try:
+        return np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise Wrong(f"{what}: expected an array of numbers") from None
+
+
+def _number(value, what):
+    """Return ``value`` as a float, or raise Wrong when it is not a single number."""
+    try:
+        if np.ndim(value) != 0:
+            raise ValueError
+        return float(value)
+    except (TypeError, ValueError):
+        raise Wrong(f"{what}: expected a single number") from None
+
+
+def _like(value, scalar, what):
+    return _number(value, what) if scalar else _array(value, what)
+
+
+def _pair(value, scalar, what):
+    """Return the student's ``(dx, dy)`` as a tuple of two numbers or arrays, or raise Wrong."""
+    try:
+        a, b = value
+    except (TypeError, ValueError):
+        raise Wrong(f"{what}: backward should return a pair (dx, dy)") from None
+    return _like(a, scalar, what), _like(b, scalar, what)
+
+
+def _params(value, what):
+    """Return a dict {key: float array} for the four keys, or raise Wrong."""
+    try:
+        return {key: np.asarray(v, dtype=float) for key, v in dict(value).items()}
+    except (TypeError, ValueError):
+        raise Wrong(f"{what}: expected a dict with the keys W1, b1, W2, b2") from None
+
+
+def _numerical(f, x):
+    """Central-difference gradient of the number f(x) with respect to a copy of the array x."""
+    x = np.array(x, dtype=float)
+    grad = np.zeros_like(x)
+    h = 1e-5
+    for idx in np.ndindex(x.shape):
+        saved = x[idx]
+        x[idx] = saved + h
+        up = f(x.copy())
+        x[idx] = saved - h
+        down = f(x.copy())
+        x[idx] = saved
+        grad[idx] = (up - down) / (2 * h)
+    return grad
+
+
+def _agrees(numerical, analytic):
+    """True when a backward result matches the numerical gradient of the same forward."""
+    return bool(analytic.shape == numerical.shape and np.allclose(analytic, numerical, rtol=1e-4, atol=1e-6))
+
+
+def _away_from_zero(rng, shape, low=0.05):
+    """Normal values with |x| ≥ low, so that ReLU's kink is never within a numerical step."""
+    x = rng.normal(size=shape)
+    return np.where(np.abs(x) < low, np.sign(x + 1e-12) * low, x)
+
+
+def _apples(layer_class):
+    """The lecture's apple graph with two layers of ``layer_class``; returns its five results."""
+    mul_apple, mul_tax = layer_class(), layer_class()
+    price = mul_tax.forward(mul_apple.forward(100, 2), 1.1)
+    # Indexing, not unpacking: in a judged kernel the reference is a stand-in that cannot be unpacked.
+    d_tax_layer = mul_tax.backward(1.0)
+    d_apple_layer = mul_apple.backward(d_tax_layer[0])
+    return price, d_apple_layer[0], d_apple_layer[1], d_tax_layer[1]
+
+
+def test_MulLayer(submitted, reference, rng):
+    got = tuple(_number(v, "apple graph") for v in call(_apples, submitted))
+    expect(reference_apples(reference), got, "the apple graph (price, dApple, dApple_num, dTax)",
+           "forward returns x * y; backward returns (dout * y, dout * x): the inputs swapped")
+    for i, shape in enumerate([(), (), (3,), (2, 4)], 1):
+        scalar = shape == ()
+        x, y = (float(rng.normal()), float(rng.normal())) if scalar else (rng.normal(size=shape), rng.normal(size=shape))
+        dout = float(rng.normal()) if scalar else rng.normal(size=shape)
+        layer, ref = call(submitted), reference()
+        expect(ref.forward(x, y), _like(call(layer.forward, x, y), scalar, "forward"), f"case {i}: forward",
+               "out = x * y")
+        expect(ref.backward(dout), _pair(call(layer.backward, dout), scalar, "backward"), f"case {i}: backward",
+               "dx = dout * y, dy = dout * x")
+        if not scalar:  # backward must be the derivative of this layer's own forward
+            fresh = call(submitted)
+            numerical_dx = _numerical(lambda v: float(np.sum(_array(call(fresh.forward, v, y), "forward") * dout)), x)
+            numerical_dy = _numerical(lambda v: float(np.sum(_array(call(fresh.forward, x, v), "forward") * dout)), y)
+            call(layer.forward, x, y)
+            dx, dy = _pair(call(layer.backward, dout), False, "backward")
+            expect(True, _agrees(numerical_dx, dx) and _agrees(numerical_dy, dy),
+                   f"case {i}: backward agrees with the numerical gradient of forward", "swap x and y in backward")
+
+
+def reference_apples(reference):
+    """The apple graph run with the reference layer (its results are only ever expected values)."""
+    return _apples(reference)
+
+
+def test_AddLayer(submitted, reference, rng):
+    for i, shape in enumerate([(), (), (4,), (3, 2)], 1):
+        scalar = shape == ()
+        x, y = (float(rng.normal()), float(rng.normal())) if scalar else (rng.normal(size=shape), rng.normal(size=shape))
+        dout = float(rng.normal()) if scalar else rng.normal(size=shape)
+        layer, ref = call(submitted), reference()
+        expect(ref.forward(x, y), _like(call(layer.forward, x, y), scalar, "forward"), f"case {i}: forward",
+               "out = x + y")
+        expect(ref.backward(dout), _pair(call(layer.backward, dout), scalar, "backward"), f"case {i}: backward",
+               "an addition node passes dout unchanged to both inputs")
+        if not scalar:
+            fresh = call(submitted)
+            numerical_dx = _numerical(lambda v: float(np.sum(_array(call(fresh.forward, v, y), "forward") * dout)), x)
+            dx, dy = _pair(call(layer.backward, dout), False, "backward")
+            expect(True, _agrees(numerical_dx, dx) and _agrees(numerical_dx, dy),
+                   f"case {i}: backward agrees with the numerical gradient of forward", "dx = dout * 1, dy = dout * 1")
+
+
+def test_Relu(submitted, reference, rng):
+    for i, shape in enumerate([(5,), (3, 4), (2, 3, 2)], 1):
+        x = rng.normal(size=shape)
+        x.flat[:: 3] = 0.0  # the lecture's rule: the gradient is 0 where x <= 0, zero included
+        original = x.copy()
+        dout = rng.normal(size=shape)
+        layer, ref = call(submitted), reference()
+        expect(ref.forward(original.copy()), _array(call(layer.forward, x, _copy=False), "forward"),
+               f"case {i}: forward", "out = x.copy(); out[self.mask] = 0")
+        expect(True, bool(np.array_equal(x, original)), f"case {i}: forward leaves its input unchanged",
+               "change a copy: out = x.copy()")
+        expect(original <= 0, _array(getattr(layer, "mask", None), "mask").astype(bool), f"case {i}: self.mask",
+               "self.mask = (x <= 0)")
+        expect(ref.backward(dout.copy()), _array(call(layer.backward, dout), "backward"), f"case {i}: backward",
+               "dout[self.mask] = 0: no gradient flows where x <= 0")
+        # Away from the kink, backward must match the numerical gradient of forward.
+        x = _away_from_zero(rng, shape)
+        fresh = call(submitted)
+        numerical = _numerical(lambda v: float(np.sum(_array(call(fresh.forward, v), "forward") * dout)), x)
+        call(layer.forward, x)
+        expect(True, _agrees(numerical, _array(call(layer.backward, dout), "backward")),
+               f"case {i}: backward agrees with the numerical gradient of forward", "dout[self.mask] = 0")
+
+
+def test_Sigmoid(submitted, reference, rng):
+    for i, shape in enumerate([(4,), (3, 5), (2, 2, 3)], 1):
+        x = rng.uniform(-6, 6, size=shape)
+        if i == 3:
+            x.flat[0], x.flat[1] = 30.0, -30.0
+        dout = rng.normal(size=shape)
+        layer, ref = call(submitted), reference()
+        expect(ref.forward(x.copy()), _array(call(layer.forward, x), "forward"), f"case {i}: forward",
+               "y = 1 / (1 + np.exp(-x))")
+        expect(ref.forward(x.copy()), _array(getattr(layer, "out", None), "out"), f"case {i}: self.out",
+               "keep the output: self.out = y")
+        expect(ref.backward(dout.copy()), _array(call(layer.backward, dout), "backward"), f"case {i}: backward",
+               "dx = dout * (1 - y) * y with y = self.out, the output (not the input x)")
+        fresh = call(submitted)
+        numerical = _numerical(lambda v: float(np.sum(_array(call(fresh.forward, v), "forward") * dout)), x)
+        call(layer.forward, x)
+        expect(True, _agrees(numerical, _array(call(layer.backward, dout), "backward")),
+               f"case {i}: backward agrees with the numerical gradient of forward", "dy/dx = y(1 - y)")
+
+
+def test_Affine(submitted, reference, rng):
+    batch = int(rng.integers(2, 6))
+    shapes = [(1, 4), (batch, 4), (batch, 6), (1, 2, 3, 2), (batch, 2, 2, 3)]
+    for i, x_shape in enumerate(shapes, 1):
+        case = f"case {i} (x of shape (N, ...) with N = {x_shape[0]}{', 4-D' if len(x_shape) == 4 else ''})"
+        x = rng.normal(size=x_shape)
+        d = int(np.prod(x_shape[1:]))
+        m = int(rng.integers(1, 5))
+        W, b = rng.normal(size=(d, m)), rng.normal(size=m)
+        dout = rng.normal(size=(x_shape[0], m))
+        layer, ref = call(submitted, W.copy(), b.copy()), reference(W.copy(), b.copy())
+        expect(ref.forward(x.copy()), _array(call(layer.forward, x), "forward"), f"{case}: forward",
+               "reshape x to (N, -1), then np.dot(x, self.W) + self.b")
+        dx = _array(call(layer.backward, dout), "backward")
+        dW = _array(getattr(layer, "dW", None), "dW")
+        db = _array(getattr(layer, "db", None), "db")
+        expect([x_shape, (d, m), (m,)], [dx.shape, dW.shape, db.shape], f"{case}: shapes of dx, self.dW, self.db",
+               "dx has x's shape (reshape back), dW has W's shape, db has b's shape (sum over the batch)")
+        expect(ref.backward(dout.copy()), dx, f"{case}: dx", "dx = np.dot(dout, self.W.T), reshaped to x's shape")
+        expect(ref.dW, dW, f"{case}: self.dW", "self.dW = np.dot(self.x.T, dout)")
+        expect(ref.db, db, f"{case}: self.db", "self.db = np.sum(dout, axis=0)")
+        # Backward must be the derivative of the layer's own forward, for x, W and b.
+        def loss(x_, W_, b_):
+            return float(np.sum(_array(call(call(submitted, W_, b_).forward, x_), "forward") * dout))
+        numerical = (_numerical(lambda v: loss(v, W, b), x), _numerical(lambda v: loss(x, v, b), W),
+                     _numerical(lambda v: loss(x, W, v), b))
+        expect(True, _agrees(numerical[0], dx) and _agrees(numerical[1], dW) and _agrees(numerical[2], db),
+               f"{case}: dx, dW, db agree with the numerical gradients of forward",
+               "dx = dout·Wᵀ, dW = xᵀ·dout, db = Σ dout over the batch")
+
+
+def _one_hot(labels, classes):
+    t = np.zeros((labels.size, classes))
+    t[np.arange(labels.size), labels] = 1
+    return t
+
+
+def test_SoftmaxWithLoss(submitted, reference, rng):
+    cases = []
+    for n in (1, int(rng.integers(2, 6)), 16):
+        c = int(rng.integers(2, 6))
+        labels = rng.integers(c, size=n)
+        scores = rng.normal(size=(n, c))  # moderate: where y ~ 1e-7 the δ of the loss would matter
+        cases += [(f"batch of {n}, one-hot targets", scores, _one_hot(labels, c)),
+                  (f"batch of {n}, label targets", scores, labels)]
+    for i, (what, x, t) in enumerate(cases, 1):
+        case = f"case {i} ({what})"
+        layer, ref = call(submitted), reference()
+        expect(ref.forward(x.copy(), t.copy()), _number(call(layer.forward, x, t), "forward"), f"{case}: loss",
+               "self.y = softmax(x); the loss is cross_entropy_error(self.y, t)")
+        dx = _array(call(layer.backward), "backward")
+        expect(ref.backward(), dx, f"{case}: backward()",
+               "dx = (self.y - self.t) / batch_size; with labels subtract 1 at each row's label")
+        expect(True, bool(dx.shape == x.shape and np.allclose(dx.sum(axis=1), 0.0, atol=1e-12)),
+               f"{case}: every row of dx sums to 0", "softmax rows sum to 1 and so do the targets' rows")
+        fresh = call(submitted)
+        numerical = _numerical(lambda v: _number(call(fresh.forward, v, t), "forward"), x)
+        expect(True, _agrees(numerical, dx), f"{case}: backward agrees with the numerical gradient of the loss",
+               "divide by the batch size: the loss is a mean over the batch")
+    layer = call(submitted)
+    call(layer.forward, cases[3][1], cases[3][2])
+    expect(reference_backward_one(reference, cases[3][1], cases[3][2]), _array(call(layer.backward, 1), "backward"),
+           "backward(1) equals backward()", "def backward(self, dout=1)")
+
+
+def reference_backward_one(reference, x, t):
+    """backward(1) of the reference after forward(x, t) (only ever an expected value)."""
+    layer = reference()
+    layer.forward(x.copy(), t.copy())
+    return layer.backward(1)
+
+
+def _relu_net_scores(x, W1, W2):
+    """Scores of a two-layer ReLU net with zero biases, computed from the case's own inputs."""
+    return np.maximum(0, x @ W1) @ W2
+
+
+def test_TwoLayerNet(submitted, reference, rng):
+    sizes = [(6, 5, 3), (4, 7, 2), (10, 8, 4)]
+    for i, (n_in, n_hidden, n_out) in enumerate(sizes, 1):
+        std = float(rng.choice([0.5, 1.0]))
+        seed = int(rng.integers(2 ** 31))
+        case = f"net {i} ({n_in}-{n_hidden}-{n_out})"
+        # After np.random.seed(seed) a right net draws exactly these parameters.
+        np.random.seed(seed)
+        W1 = std * np.random.randn(n_in, n_hidden)
+        W2 = std * np.random.randn(n_hidden, n_out)
+        P = {"W1": W1, "b1": np.zeros(n_hidden), "W2": W2, "b2": np.zeros(n_out)}
+        np.random.seed(seed)
+        net = call(submitted, n_in, n_hidden, n_out, weight_init_std=std)
+        np.random.seed(seed)
+        ref = reference(n_in, n_hidden, n_out, weight_init_std=std)
+        expect(ref.params, _params(getattr(net, "params", None), "params"), f"{case}: params after construction",
+               "W1, W2 = weight_init_std * np.random.randn(...) in that order; b1, b2 = np.zeros(...)")
+        # Grade the methods on the right parameters even if the initialisation was wrong.
+        try:
+            for key in KEYS:
+                net.params[key][...] = P[key]
+        except (TypeError, KeyError, ValueError, AttributeError):
+            raise Wrong(f"{case}: params should hold the arrays W1, b1, W2, b2 of the layers") from None
+
+        n = int(rng.integers(2, 9)) if i > 1 else 1
+        x = rng.normal(size=(n, n_in))
+        labels = np.argmax(_relu_net_scores(x, W1, W2), axis=1)
+        labels[::3] = rng.integers(n_out, size=labels[::3].size)  # some wrong answers, for the accuracy
+        t = _one_hot(labels, n_out)
+        expect(ref.predict(x.copy()), _array(call(net.predict, x), "predict"), f"{case}: predict",
+               "Affine1 → Relu1 → Affine2 (the scores, before the softmax)")
+        for what, target in (("one-hot", t), ("labels", labels)):
+            expect(ref.loss(x.copy(), target.copy()), _number(call(net.loss, x, target), "loss"),
+                   f"{case}: loss with {what} targets", "self.lastLayer.forward(self.predict(x), t)")
+            expect(ref.accuracy(x.copy(), target.copy()), _number(call(net.accuracy, x, target), "accuracy"),
+                   f"{case}: accuracy with {what} targets",
+                   "fraction of rows whose argmax equals the label (argmax of t too, when t is one-hot)")
+            grads = _params(call(net.gradient, x, target), "gradient")
+            expect(ref.gradient(x.copy(), target.copy()), grads, f"{case}: gradient with {what} targets",
+                   "forward (self.loss), then backward through the layers in reverse order; "
+                   "dW and db of Affine1 and Affine2", rtol=1e-6, atol=1e-10)
+        numerical = _params(call(net.numerical_gradient, x, t), "numerical_gradient")
+        expect(ref.numerical_gradient(x.copy(), t.copy()), numerical, f"{case}: numerical_gradient",
+               "numerical_gradient(loss_W, self.params[key]) for each key", rtol=1e-5, atol=1e-8)
+        expect(True, all(np.array_equal(np.asarray(net.params[key]), P[key]) for key in KEYS),
+               f"{case}: params unchanged by numerical_gradient", "numerical_gradient must restore every entry")
+        backprop = _params(call(net.gradient, x, t), "gradient")
+        expect(True, all(key in backprop and _agrees(numerical[key], backprop[key]) for key in KEYS),
+               f"{case}: gradient agrees with numerical_gradient (the gradient check)",
+               "the two dicts should have the same keys and nearly the same arrays")
+    # The default weight_init_std is 0.01.
+    seed = int(rng.integers(2 ** 31))
+    np.random.seed(seed)
+    net = call(submitted, 5, 4, 3)
+    np.random.seed(seed)
+    expect(reference(5, 4, 3).params, _params(getattr(net, "params", None), "params"),
+           "default weight_init_std", "TwoLayerNet(input_size, hidden_size, output_size, weight_init_std=0.01)")

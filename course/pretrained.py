@@ -1,0 +1,50 @@
+"""Pretrained weights for the MNIST inference lesson, offline and verified.
+
+``course/data/sample_weight.npz`` holds a 784→50→100→10 network (sigmoid
+hidden layers, softmax output), the course's replacement for the lectures'
+pickled ``sample_weight.pkl``. How it was trained and the accuracy it reaches
+are in ``course/data/README.md``. Its SHA-256 is checked before any array is
+read, so a corrupted or truncated file fails loudly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+PATH = Path(__file__).with_name("data") / "sample_weight.npz"
+SHA256 = "b2e54bbfaa023bd61f14dcd0811049a5a0c3dedc9ffd4be43aae83fcd8bfcf84"
+SHAPES = {"W1": (784, 50), "b1": (50,), "W2": (50, 100), "b2": (100,), "W3": (100, 10), "b3": (10,)}
+_FIX = ("Restore it from the repository (git checkout -- course/data/sample_weight.npz), reinstall the "
+        "course package, or retrain it with `python -m autograder.train_pretrained` (instructors).")
+
+
+class PretrainedError(RuntimeError):
+    """The weights file is missing, corrupted or not the file the course expects."""
+
+
+def load_sample_weights(path: str | Path = PATH) -> dict[str, np.ndarray]:
+    """Return the pretrained network as a dict ``{'W1', 'b1', 'W2', 'b2', 'W3', 'b3'}`` of float arrays.
+
+    Shapes: W1 (784, 50), b1 (50,), W2 (50, 100), b2 (100,), W3 (100, 10), b3 (10,).
+    Each call returns fresh arrays that the caller may change.
+    Raises :class:`PretrainedError` when the file is missing or is not the shipped file.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise PretrainedError(f"pretrained weights not found: {path}. " + _FIX)
+    actual = hashlib.sha256(path.read_bytes()).hexdigest()
+    if actual != SHA256:
+        raise PretrainedError(
+            f"{path} is not the weights file the course expects: its SHA-256 is {actual}, expected "
+            f"{SHA256} (the file is corrupted, truncated or was retrained without updating "
+            "course/pretrained.py). " + _FIX)
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            network = {name: np.array(npz[name], dtype=np.float32) for name in SHAPES}
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+        raise PretrainedError(f"{path} could not be read as pretrained weights ({exc}). " + _FIX) from exc
+    return network
