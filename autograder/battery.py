@@ -101,6 +101,14 @@ def cases() -> list[Case]:
             "import os\nroot = os.environ['COURSE_ROOT']\n"
             "open(os.path.join(root, 'gradebook.db'), 'ab').write(b'garbage')\n")),
             FULL, {"file"}),
+        Case("plants-startup-file", _file(_with(
+            "import os\nstartup = os.path.expanduser('~/.ipython/profile_default/startup')\n"
+            "os.makedirs(startup, exist_ok=True)\n"
+            "open(os.path.join(startup, '00-everyone-passes.py'), 'w').write('print(1)')\n")), FULL, {"file"}),
+        Case("contacts-other-judges", _file(_with(
+            "import glob, socket\nfor path in glob.glob('/tmp/judge-*/judge.sock'):\n"
+            "    socket.socket(socket.AF_UNIX).connect(path)\n"
+            "socket.socket(socket.AF_UNIX).connect('/tmp/not-my-judge.sock')\n")), FULL, {"network"}),
         Case("runs-shell", _file(_with("import subprocess\nsubprocess.run(['ls', '/'])\n")), FULL, {"process"}),
         Case("exits-kernel", _file(_with("import os\nos._exit(0)\n", before="test_center_columns")),
              FULL - 2, notes=["kernel died"]),

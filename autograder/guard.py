@@ -28,24 +28,23 @@ WATCHED_MODULES = ["builtins", "math", "numpy", "numpy.testing", "numpy.linalg",
                    "course.checks", "course.compare", "autograder.hidden", "autograder.transcript"]
 WATCHED_SHELL = ["showtraceback", "_showtraceback", "showsyntaxerror", "run_cell", "run_cell_async",
                  "custom_exceptions", "CustomTB"]
-AUDITED = {"open", "import", "subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.fork", "os.forkpty",
-           "os.remove", "os.rename", "os.rmdir", "shutil.rmtree", "os.chmod", "os.kill", "os.truncate",
-           "sqlite3.connect", "ctypes.dlopen", "sys.addaudithook"}
-# Course files a kernel may not read at all (answers, other students, grades); everything else in
-# the course directory is read-only for it.
+# Course files a kernel may not read at all (answers, other students, grades).
 SECRET = ("autograder/reference", "autograder/mistakes", "autograder/battery", "source", "submitted",
           "autograded", "feedback", "gradebook.db", "nbgrader_config.py")
 BLOCKED_PROCESS = {"subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.fork", "os.forkpty"}
+CHANGES_FILES = {"os.mkdir", "os.remove", "os.rename", "os.rmdir", "shutil.rmtree", "os.chmod", "os.truncate"}
+AUDITED = {"open", "import", "os.kill", "sqlite3.connect", "socket.connect", "ctypes.dlopen",
+           "sys.addaudithook"} | BLOCKED_PROCESS | CHANGES_FILES
+MAX_EVENTS = 200
+# ipykernel itself rebinds these for every execution (to forward stdin).
+KERNEL_OWNED = {("builtins", "input"), ("builtins", "raw_input")}
+STDLIB = sysconfig.get_paths()["stdlib"]
+
+_guard = None
 
 
 class Blocked(PermissionError):
     """Raised inside a student's cell for what the grading sandbox does not allow."""
-MAX_EVENTS = 200
-# ipykernel itself rebinds these for every execution (to forward stdin).
-KERNEL_OWNED = {("builtins", "input"), ("builtins", "raw_input")}
-
-_guard = None
-STDLIB = sysconfig.get_paths()["stdlib"]
 
 
 def _is_cell(filename: str) -> bool:
@@ -55,8 +54,14 @@ def _is_cell(filename: str) -> bool:
 class Guard:
     """Watches one kernel; ``send`` writes one JSON line to the judge."""
 
-    def __init__(self, address: str, root: str):
+    def __init__(self, address: str, root: str, workdir: str, shared: str):
         self.root = os.path.realpath(root)
+        self.address = address
+        # A kernel writes only in its own folder; the folders of other students graded at the
+        # same time sit beside it under ``shared``, and it may not even read those.
+        self.workdir = os.path.realpath(workdir)
+        self.shared = os.path.realpath(shared)
+        self.prefix = os.path.realpath(sys.prefix)
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.sock.connect(address)
         self.sendall = self.sock.sendall  # bound now, so that later rebinding of socket changes nothing
@@ -101,12 +106,15 @@ class Guard:
         finally:
             self.busy = False
 
-    def _inside(self, path) -> str | None:
-        """Return ``path`` relative to the course directory if it lies inside it, else None."""
-        if not isinstance(path, (str, bytes, os.PathLike)):
+    @staticmethod
+    def _real(path) -> str | None:
+        if isinstance(path, int) or not isinstance(path, (str, bytes, os.PathLike)):
             return None
-        path = os.path.realpath(os.fsdecode(path))
-        return os.path.relpath(path, self.root) if path.startswith(self.root + os.sep) else None
+        return os.path.realpath(os.fsdecode(path))
+
+    @staticmethod
+    def _under(path: str, folder: str) -> bool:
+        return path == folder or path.startswith(folder + os.sep)
 
     def _block(self, kind, detail, line, report=True):
         if report:
@@ -120,22 +128,13 @@ class Guard:
                 if module.startswith(("autograder.reference", "autograder.mistakes", "autograder.battery")):
                     self._block("import", f"imports {module}", line)
                 self.send("import", f"imports {module}", line)
-        elif event in ("open", "sqlite3.connect", "os.truncate"):
-            relative = self._inside(args[0])
-            if relative is None:
-                return
-            mode = args[1] if event == "open" else "w"
-            writing = event != "open" or (isinstance(mode, str) and any(c in mode for c in "wax+"))
-            if writing:
-                self._block("file", f"writes {relative}", line)
-            if relative.startswith(SECRET):
-                self._block("file", f"reads {relative}", line)
-            if not relative.startswith("course" + os.sep) and not via_import:
-                self.send("file", f"reads {relative}", line)
-        elif event in ("os.remove", "os.rename", "os.rmdir", "shutil.rmtree", "os.chmod"):
-            if self._inside(args[0]) is not None:
-                self._block("file", f"{event} {args[0]}", line)
-            self.send("file", f"{event} {args[0]}", line)
+        elif event in ("open", "sqlite3.connect") or event in CHANGES_FILES:
+            self._file(event, args, line, via_import, direct)
+        elif event == "socket.connect":
+            address = args[1]
+            if isinstance(address, (str, bytes)) and os.fsdecode(address) == self.address:
+                return  # the hidden tests asking their judge
+            self._block("network", f"connects to {str(address)[:100]}", line, report=direct)
         elif event in BLOCKED_PROCESS:
             # a library acting for the cell (matplotlib asking fc-list for fonts) copes with the refusal
             self._block("process", f"{event} {str(args[:2])[:200]}", line, report=direct)
@@ -145,6 +144,29 @@ class Guard:
             self.send("process", "adds an audit hook", line)
         elif event == "ctypes.dlopen":
             self.send("process", f"loads a C library {str(args[0])[:100]}", line)
+
+    def _file(self, event, args, line, via_import, direct):
+        path = self._real(args[0])
+        if path is None or path.startswith("/dev/") or path.startswith("/proc/self/"):
+            return
+        mode = args[1] if event == "open" else "w"
+        writing = event != "open" or (isinstance(mode, str) and any(c in mode for c in "wax+"))
+        in_course = self._under(path, self.root) and not self._under(path, self.prefix)
+        shown = os.path.relpath(path, self.root) if in_course else path
+        if writing and not self._under(path, self.workdir):
+            # anything written elsewhere could reach the grader or a later student (startup files,
+            # site-packages, caches): refused, and reported when the cell itself asked for it
+            self._block("file", f"writes {shown}", line, report=direct or in_course)
+        if writing:
+            return
+        if self._under(path, self.shared) and not self._under(path, self.workdir):
+            self._block("file", f"reads another grading folder {path}", line)
+        if in_course:
+            relative = os.path.relpath(path, self.root)
+            if relative.startswith(SECRET):
+                self._block("file", f"reads {relative}", line)
+            if not relative.startswith("course" + os.sep) and not via_import:
+                self.send("file", f"reads {relative}", line)
 
     # --- snapshot of what the tests rely on ----------------------------------------------
     def _state(self, shell) -> dict:
@@ -190,10 +212,10 @@ class Guard:
         sys.addaudithook(self.audit)
 
 
-def install(address: str, root: str) -> None:
+def install(address: str, root: str, workdir: str, shared: str) -> None:
     """Create the guard for this kernel (called by the sandbox launcher before ipykernel starts)."""
     global _guard
-    _guard = Guard(address, root)
+    _guard = Guard(address, root, workdir, shared)
 
 
 def attach(shell) -> None:

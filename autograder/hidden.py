@@ -122,6 +122,24 @@ def call(func, *args, _copy=True, **kwargs):
         raise Wrong(f"raised {type(exc).__name__} on one of the hidden inputs") from None
 
 
+def as_array(value, what: str) -> np.ndarray:
+    """Return the student's ``value`` as a float ndarray, or raise :class:`Wrong` naming ``what``."""
+    try:
+        return np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise Wrong(f"{what}: expected an array of numbers") from None
+
+
+def as_number(value, what: str) -> float:
+    """Return the student's ``value`` as a float, or raise :class:`Wrong` when it is not a single number."""
+    try:
+        if np.ndim(value) != 0:
+            raise ValueError
+        return float(value)
+    except (TypeError, ValueError):
+        raise Wrong(f"{what}: expected a single number (hint: return a scalar, e.g. from np.sum)") from None
+
+
 def expect(expected, actual, case: str, hint: str = "", **tolerance) -> None:
     """Check ``actual`` against ``expected`` (compared as :func:`course.compare.mismatch` does).
 

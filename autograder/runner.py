@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -27,6 +28,8 @@ from nbgrader.preprocessors import (CheckCellMetadata, ClearOutput, DeduplicateI
 from autograder.judge import JudgeServer
 from autograder.settings import Limits
 
+# Every kernel works in its own folder under this one (and may write nowhere else).
+WORKDIRS = Path(tempfile.gettempdir()) / "course-grading"
 CHECK_CALL = re.compile(r'check\("(\w+)", "(\w+)",')
 HIDDEN_TESTS = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS\n?", re.S)
 KERNEL_NAME = "course-sandbox"
@@ -312,11 +315,13 @@ def grade_notebook(path: Path, student: str, assignment: str, notebook: str, db_
                               f"{str(exc)[:200]}); start again from a fresh copy of the release")
         result.seconds = time.monotonic() - start
         return result
-    workdir = tempfile.mkdtemp(prefix=f"grade-{student}-")
+    WORKDIRS.mkdir(exist_ok=True)
+    workdir = tempfile.mkdtemp(prefix=re.sub(r"\W", "_", student)[:40] + "-", dir=WORKDIRS)
     with JudgeServer() as server:
-        os.environ.update(JUPYTER_PATH=_kernel_dir(), COURSE_JUDGE=server.address, COURSE_ROOT=root, PYTHONPATH=root, COURSE_GRADING="1",
-                          MPLBACKEND="Agg", COURSE_MEMORY_MB=str(limits.memory_mb),
-                          COURSE_FILE_MB=str(limits.file_mb), TF_CPP_MIN_LOG_LEVEL="2")
+        os.environ.update(JUPYTER_PATH=_kernel_dir(), COURSE_JUDGE=server.address, COURSE_ROOT=root,
+                          COURSE_WORKDIRS=str(WORKDIRS), PYTHONPATH=root, COURSE_GRADING="1", TMPDIR=workdir,
+                          PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="Agg", COURSE_MEMORY_MB=str(limits.memory_mb),
+                          COURSE_FILE_MB=str(limits.file_mb), TF_CPP_MIN_LOG_LEVEL="3")
         try:
             ran = _execute(nb, workdir, limits, server, result)
         except Exception as exc:  # the kernel could not even start: the notebook still gets graded (zero)
@@ -329,6 +334,7 @@ def grade_notebook(path: Path, student: str, assignment: str, notebook: str, db_
     for cell in nb.cells:
         if _is_test(cell):  # the feedback shows which check failed, never the hidden tests themselves
             cell.source = HIDDEN_TESTS.sub("# (hidden tests ran here: their verdict is below)\n", cell.source).rstrip()
+    shutil.rmtree(workdir, ignore_errors=True)
     result.executed = nbformat.writes(nb)
     result.seconds = time.monotonic() - start
     return result
@@ -378,6 +384,8 @@ def main() -> None:
     """
     channel = os.fdopen(os.dup(sys.stdout.fileno()), "w")
     sys.stdout = sys.stderr  # nothing a library prints may corrupt the answers
+    # Build matplotlib's font cache here, once: kernels may read it but not write it.
+    import matplotlib.font_manager  # noqa: F401
     for line in sys.stdin:
         task = json.loads(line)
         if task.get("kind") == "feedback":

@@ -26,12 +26,15 @@ def main() -> None:
     _limit(resource.RLIMIT_AS, os.environ.get(MEMORY_ENV))
     _limit(resource.RLIMIT_FSIZE, os.environ.get(FILE_ENV))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    guard.install(os.environ["COURSE_JUDGE"], os.environ["COURSE_ROOT"])
+    guard.install(os.environ["COURSE_JUDGE"], os.environ["COURSE_ROOT"], os.getcwd(), os.environ["COURSE_WORKDIRS"])
     from ipykernel.kernelapp import launch_new_instance
 
     sys.argv = [sys.argv[0], *sys.argv[1:],
                 "--IPKernelApp.exec_lines=['import autograder.guard; autograder.guard.attach(get_ipython())']",
-                "--HistoryManager.hist_file=:memory:"]
+                "--HistoryManager.hist_file=:memory:",
+                # C-level output (TensorFlow's log) goes to the grader's log, not into cells:
+                # nbgrader gives a test cell that shows anything on stderr no points
+                "--IPKernelApp.capture_fd_output=False"]
     launch_new_instance()
 
 

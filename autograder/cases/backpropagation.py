@@ -7,31 +7,13 @@ right even where a case's values could not tell.
 
 import numpy as np
 
-from autograder.hidden import Wrong, call, expect
+from autograder.hidden import as_array, as_number, call, expect, Wrong
 
 KEYS = ("W1", "b1", "W2", "b2")
 
 
-def _array(value, what):
-    """Return ``value`` as a float ndarray, or raise Wrong when it cannot be one."""
-    try:
-        return np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise Wrong(f"{what}: expected an array of numbers") from None
-
-
-def _number(value, what):
-    """Return ``value`` as a float, or raise Wrong when it is not a single number."""
-    try:
-        if np.ndim(value) != 0:
-            raise ValueError
-        return float(value)
-    except (TypeError, ValueError):
-        raise Wrong(f"{what}: expected a single number") from None
-
-
 def _like(value, scalar, what):
-    return _number(value, what) if scalar else _array(value, what)
+    return as_number(value, what) if scalar else as_array(value, what)
 
 
 def _pair(value, scalar, what):
@@ -89,7 +71,7 @@ def _apples(layer_class):
 
 
 def test_MulLayer(submitted, reference, rng):
-    got = tuple(_number(v, "apple graph") for v in call(_apples, submitted))
+    got = tuple(as_number(v, "apple graph") for v in call(_apples, submitted))
     expect(reference_apples(reference), got, "the apple graph (price, dApple, dApple_num, dTax)",
            "forward returns x * y; backward returns (dout * y, dout * x): the inputs swapped")
     for i, shape in enumerate([(), (), (3,), (2, 4)], 1):
@@ -103,8 +85,8 @@ def test_MulLayer(submitted, reference, rng):
                "dx = dout * y, dy = dout * x")
         if not scalar:  # backward must be the derivative of this layer's own forward
             fresh = call(submitted)
-            numerical_dx = _numerical(lambda v: float(np.sum(_array(call(fresh.forward, v, y), "forward") * dout)), x)
-            numerical_dy = _numerical(lambda v: float(np.sum(_array(call(fresh.forward, x, v), "forward") * dout)), y)
+            numerical_dx = _numerical(lambda v: float(np.sum(as_array(call(fresh.forward, v, y), "forward") * dout)), x)
+            numerical_dy = _numerical(lambda v: float(np.sum(as_array(call(fresh.forward, x, v), "forward") * dout)), y)
             call(layer.forward, x, y)
             dx, dy = _pair(call(layer.backward, dout), False, "backward")
             expect(True, _agrees(numerical_dx, dx) and _agrees(numerical_dy, dy),
@@ -128,7 +110,7 @@ def test_AddLayer(submitted, reference, rng):
                "an addition node passes dout unchanged to both inputs")
         if not scalar:
             fresh = call(submitted)
-            numerical_dx = _numerical(lambda v: float(np.sum(_array(call(fresh.forward, v, y), "forward") * dout)), x)
+            numerical_dx = _numerical(lambda v: float(np.sum(as_array(call(fresh.forward, v, y), "forward") * dout)), x)
             dx, dy = _pair(call(layer.backward, dout), False, "backward")
             expect(True, _agrees(numerical_dx, dx) and _agrees(numerical_dx, dy),
                    f"case {i}: backward agrees with the numerical gradient of forward", "dx = dout * 1, dy = dout * 1")
@@ -141,20 +123,20 @@ def test_Relu(submitted, reference, rng):
         original = x.copy()
         dout = rng.normal(size=shape)
         layer, ref = call(submitted), reference()
-        expect(ref.forward(original.copy()), _array(call(layer.forward, x, _copy=False), "forward"),
+        expect(ref.forward(original.copy()), as_array(call(layer.forward, x, _copy=False), "forward"),
                f"case {i}: forward", "out = x.copy(); out[self.mask] = 0")
         expect(True, bool(np.array_equal(x, original)), f"case {i}: forward leaves its input unchanged",
                "change a copy: out = x.copy()")
-        expect(original <= 0, _array(getattr(layer, "mask", None), "mask").astype(bool), f"case {i}: self.mask",
+        expect(original <= 0, as_array(getattr(layer, "mask", None), "mask").astype(bool), f"case {i}: self.mask",
                "self.mask = (x <= 0)")
-        expect(ref.backward(dout.copy()), _array(call(layer.backward, dout), "backward"), f"case {i}: backward",
+        expect(ref.backward(dout.copy()), as_array(call(layer.backward, dout), "backward"), f"case {i}: backward",
                "dout[self.mask] = 0: no gradient flows where x <= 0")
         # Away from the kink, backward must match the numerical gradient of forward.
         x = _away_from_zero(rng, shape)
         fresh = call(submitted)
-        numerical = _numerical(lambda v: float(np.sum(_array(call(fresh.forward, v), "forward") * dout)), x)
+        numerical = _numerical(lambda v: float(np.sum(as_array(call(fresh.forward, v), "forward") * dout)), x)
         call(layer.forward, x)
-        expect(True, _agrees(numerical, _array(call(layer.backward, dout), "backward")),
+        expect(True, _agrees(numerical, as_array(call(layer.backward, dout), "backward")),
                f"case {i}: backward agrees with the numerical gradient of forward", "dout[self.mask] = 0")
 
 
@@ -165,16 +147,16 @@ def test_Sigmoid(submitted, reference, rng):
             x.flat[0], x.flat[1] = 30.0, -30.0
         dout = rng.normal(size=shape)
         layer, ref = call(submitted), reference()
-        expect(ref.forward(x.copy()), _array(call(layer.forward, x), "forward"), f"case {i}: forward",
+        expect(ref.forward(x.copy()), as_array(call(layer.forward, x), "forward"), f"case {i}: forward",
                "y = 1 / (1 + np.exp(-x))")
-        expect(ref.forward(x.copy()), _array(getattr(layer, "out", None), "out"), f"case {i}: self.out",
+        expect(ref.forward(x.copy()), as_array(getattr(layer, "out", None), "out"), f"case {i}: self.out",
                "keep the output: self.out = y")
-        expect(ref.backward(dout.copy()), _array(call(layer.backward, dout), "backward"), f"case {i}: backward",
+        expect(ref.backward(dout.copy()), as_array(call(layer.backward, dout), "backward"), f"case {i}: backward",
                "dx = dout * (1 - y) * y with y = self.out, the output (not the input x)")
         fresh = call(submitted)
-        numerical = _numerical(lambda v: float(np.sum(_array(call(fresh.forward, v), "forward") * dout)), x)
+        numerical = _numerical(lambda v: float(np.sum(as_array(call(fresh.forward, v), "forward") * dout)), x)
         call(layer.forward, x)
-        expect(True, _agrees(numerical, _array(call(layer.backward, dout), "backward")),
+        expect(True, _agrees(numerical, as_array(call(layer.backward, dout), "backward")),
                f"case {i}: backward agrees with the numerical gradient of forward", "dy/dx = y(1 - y)")
 
 
@@ -189,11 +171,11 @@ def test_Affine(submitted, reference, rng):
         W, b = rng.normal(size=(d, m)), rng.normal(size=m)
         dout = rng.normal(size=(x_shape[0], m))
         layer, ref = call(submitted, W.copy(), b.copy()), reference(W.copy(), b.copy())
-        expect(ref.forward(x.copy()), _array(call(layer.forward, x), "forward"), f"{case}: forward",
+        expect(ref.forward(x.copy()), as_array(call(layer.forward, x), "forward"), f"{case}: forward",
                "reshape x to (N, -1), then np.dot(x, self.W) + self.b")
-        dx = _array(call(layer.backward, dout), "backward")
-        dW = _array(getattr(layer, "dW", None), "dW")
-        db = _array(getattr(layer, "db", None), "db")
+        dx = as_array(call(layer.backward, dout), "backward")
+        dW = as_array(getattr(layer, "dW", None), "dW")
+        db = as_array(getattr(layer, "db", None), "db")
         expect([x_shape, (d, m), (m,)], [dx.shape, dW.shape, db.shape], f"{case}: shapes of dx, self.dW, self.db",
                "dx has x's shape (reshape back), dW has W's shape, db has b's shape (sum over the batch)")
         expect(ref.backward(dout.copy()), dx, f"{case}: dx", "dx = np.dot(dout, self.W.T), reshaped to x's shape")
@@ -201,7 +183,7 @@ def test_Affine(submitted, reference, rng):
         expect(ref.db, db, f"{case}: self.db", "self.db = np.sum(dout, axis=0)")
         # Backward must be the derivative of the layer's own forward, for x, W and b.
         def loss(x_, W_, b_):
-            return float(np.sum(_array(call(call(submitted, W_, b_).forward, x_), "forward") * dout))
+            return float(np.sum(as_array(call(call(submitted, W_, b_).forward, x_), "forward") * dout))
         numerical = (_numerical(lambda v: loss(v, W, b), x), _numerical(lambda v: loss(x, v, b), W),
                      _numerical(lambda v: loss(x, W, v), b))
         expect(True, _agrees(numerical[0], dx) and _agrees(numerical[1], dW) and _agrees(numerical[2], db),
@@ -226,20 +208,20 @@ def test_SoftmaxWithLoss(submitted, reference, rng):
     for i, (what, x, t) in enumerate(cases, 1):
         case = f"case {i} ({what})"
         layer, ref = call(submitted), reference()
-        expect(ref.forward(x.copy(), t.copy()), _number(call(layer.forward, x, t), "forward"), f"{case}: loss",
+        expect(ref.forward(x.copy(), t.copy()), as_number(call(layer.forward, x, t), "forward"), f"{case}: loss",
                "self.y = softmax(x); the loss is cross_entropy_error(self.y, t)")
-        dx = _array(call(layer.backward), "backward")
+        dx = as_array(call(layer.backward), "backward")
         expect(ref.backward(), dx, f"{case}: backward()",
                "dx = (self.y - self.t) / batch_size; with labels subtract 1 at each row's label")
         expect(True, bool(dx.shape == x.shape and np.allclose(dx.sum(axis=1), 0.0, atol=1e-12)),
                f"{case}: every row of dx sums to 0", "softmax rows sum to 1 and so do the targets' rows")
         fresh = call(submitted)
-        numerical = _numerical(lambda v: _number(call(fresh.forward, v, t), "forward"), x)
+        numerical = _numerical(lambda v: as_number(call(fresh.forward, v, t), "forward"), x)
         expect(True, _agrees(numerical, dx), f"{case}: backward agrees with the numerical gradient of the loss",
                "divide by the batch size: the loss is a mean over the batch")
     layer = call(submitted)
     call(layer.forward, cases[3][1], cases[3][2])
-    expect(reference_backward_one(reference, cases[3][1], cases[3][2]), _array(call(layer.backward, 1), "backward"),
+    expect(reference_backward_one(reference, cases[3][1], cases[3][2]), as_array(call(layer.backward, 1), "backward"),
            "backward(1) equals backward()", "def backward(self, dout=1)")
 
 
@@ -284,12 +266,12 @@ def test_TwoLayerNet(submitted, reference, rng):
         labels = np.argmax(_relu_net_scores(x, W1, W2), axis=1)
         labels[::3] = rng.integers(n_out, size=labels[::3].size)  # some wrong answers, for the accuracy
         t = _one_hot(labels, n_out)
-        expect(ref.predict(x.copy()), _array(call(net.predict, x), "predict"), f"{case}: predict",
+        expect(ref.predict(x.copy()), as_array(call(net.predict, x), "predict"), f"{case}: predict",
                "Affine1 → Relu1 → Affine2 (the scores, before the softmax)")
         for what, target in (("one-hot", t), ("labels", labels)):
-            expect(ref.loss(x.copy(), target.copy()), _number(call(net.loss, x, target), "loss"),
+            expect(ref.loss(x.copy(), target.copy()), as_number(call(net.loss, x, target), "loss"),
                    f"{case}: loss with {what} targets", "self.lastLayer.forward(self.predict(x), t)")
-            expect(ref.accuracy(x.copy(), target.copy()), _number(call(net.accuracy, x, target), "accuracy"),
+            expect(ref.accuracy(x.copy(), target.copy()), as_number(call(net.accuracy, x, target), "accuracy"),
                    f"{case}: accuracy with {what} targets",
                    "fraction of rows whose argmax equals the label (argmax of t too, when t is one-hot)")
             grads = _params(call(net.gradient, x, target), "gradient")

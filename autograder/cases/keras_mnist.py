@@ -8,7 +8,7 @@ data (see :func:`_plain`), and nothing here computes with what ``reference`` ret
 import copy
 import os
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before TensorFlow loads: keep its C++ log quiet
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before TensorFlow loads: keep its C++ log quiet
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402

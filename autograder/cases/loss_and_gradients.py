@@ -2,25 +2,7 @@
 
 import numpy as np
 
-from autograder.hidden import Wrong, call, expect
-
-
-def _number(value, what):
-    """Return ``value`` as a float, or raise Wrong when it is not a single number."""
-    try:
-        if np.ndim(value) != 0:
-            raise ValueError
-        return float(value)
-    except (TypeError, ValueError):
-        raise Wrong(f"{what}: expected a single number (hint: return a scalar, e.g. from np.sum)") from None
-
-
-def _array(value, what):
-    """Return ``value`` as a float ndarray, or raise Wrong when it cannot be one."""
-    try:
-        return np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise Wrong(f"{what}: expected an array of numbers") from None
+from autograder.hidden import as_array, as_number, call, expect, Wrong
 
 
 def _probabilities(rng, shape):
@@ -41,11 +23,11 @@ def test_mean_squared_error(submitted, reference, rng):
     for i, shape in enumerate(shapes, 1):
         y = rng.normal(size=shape)
         t = rng.normal(size=shape)
-        expect(reference(y.copy(), t.copy()), _number(call(submitted, y, t), f"case {i}"),
+        expect(reference(y.copy(), t.copy()), as_number(call(submitted, y, t), f"case {i}"),
                f"case {i} of {len(shapes) + 1}", "E = ½·Σ (y − t)², summed over every element")
     y = rng.uniform(-1e3, 1e3, size=(3, 7))
     t = rng.uniform(-1e3, 1e3, size=(3, 7))
-    expect(reference(y.copy(), t.copy()), _number(call(submitted, y, t), "large values"),
+    expect(reference(y.copy(), t.copy()), as_number(call(submitted, y, t), "large values"),
            f"case {len(shapes) + 1} of {len(shapes) + 1}: large values", "do not forget the factor ½")
 
 
@@ -68,7 +50,7 @@ def test_cross_entropy_error(submitted, reference, rng):
     y[np.arange(0, 8, 2), labels[::2]] = 0.0
     cases.append(("batch with zero probabilities, label targets", y, labels))
     for i, (what, y, t) in enumerate(cases, 1):
-        expect(reference(y.copy(), t.copy()), _number(call(submitted, y, t), f"case {i}"),
+        expect(reference(y.copy(), t.copy()), as_number(call(submitted, y, t), f"case {i}"),
                f"case {i} of {len(cases)} ({what})",
                "mean over the batch of −log(y of the right class + 1e-7); label targets index each row")
 
@@ -86,7 +68,7 @@ def test_numerical_diff(submitted, reference, rng):
     for what, f in _FUNCTIONS:
         for x in rng.uniform(-2, 2, size=3):
             n += 1
-            expect(reference(f, float(x)), _number(call(submitted, f, float(x)), f"case {n}"),
+            expect(reference(f, float(x)), as_number(call(submitted, f, float(x)), f"case {n}"),
                    f"case {n} ({what})", "central difference (f(x+h) − f(x−h)) / (2h) with h = 1e-4",
                    rtol=1e-8, atol=1e-10)
 
@@ -120,7 +102,7 @@ def test_numerical_gradient(submitted, reference, rng):
             n += 1
             x = rng.normal(size=shape)
             original = x.copy()
-            got = _array(call(submitted, f, x, _copy=False), f"case {n}")
+            got = as_array(call(submitted, f, x, _copy=False), f"case {n}")
             expect(reference(f, original.copy()), got, f"case {n} ({what}, shape {shape})",
                    "central difference per entry with h = 1e-4; the result has x's shape", rtol=1e-6, atol=1e-8)
             expect(True, bool(np.array_equal(x, original)), f"case {n}: x is unchanged afterwards",
@@ -129,7 +111,7 @@ def test_numerical_gradient(submitted, reference, rng):
     W = rng.normal(size=(2, 3))
     data = rng.normal(size=(4, 2))
     f = lambda _: float(np.sum(np.tanh(data @ W)))  # noqa: E731
-    expect(reference(f, W), _array(call(submitted, f, W, _copy=False), "closure case"),
+    expect(reference(f, W), as_array(call(submitted, f, W, _copy=False), "closure case"),
            "closure case (f reads the array itself, as in f = lambda w: net.loss(x, t))",
            "change x in place (x[idx] = tmp_val + h), do not work on a copy", rtol=1e-6, atol=1e-8)
 
@@ -174,7 +156,7 @@ def _pair_of_arrays(result, case):
         x, path = result
     except (TypeError, ValueError):
         raise Wrong(f"{case}: expected a pair (x, path) (hint: return x, np.array(path))") from None
-    return _array(x, case), _array(path, case)
+    return as_array(x, case), as_array(path, case)
 
 
 def test_SimpleNet(submitted, reference, rng):
@@ -188,21 +170,21 @@ def test_SimpleNet(submitted, reference, rng):
         net = call(submitted)
         np.random.seed(seed)
         ref = reference()
-        expect(ref.W, _array(getattr(net, "W", None), "attribute W"), f"net {i + 1}: W right after construction",
+        expect(ref.W, as_array(getattr(net, "W", None), "attribute W"), f"net {i + 1}: W right after construction",
                "self.W = np.random.randn(2, 3)")
         net.W = W.copy()
         x1 = rng.normal(size=2)
         xs = rng.normal(size=(5, 2))
         labels = rng.integers(3, size=5)
         t1 = np.eye(3)[int(rng.integers(3))]
-        expect(ref.predict(x1.copy()), _array(call(net.predict, x1), "predict"), f"net {i + 1}: predict(x)",
+        expect(ref.predict(x1.copy()), as_array(call(net.predict, x1), "predict"), f"net {i + 1}: predict(x)",
                "np.dot(x, self.W)")
-        expect(ref.predict(xs.copy()), _array(call(net.predict, xs), "predict"), f"net {i + 1}: predict(batch)",
+        expect(ref.predict(xs.copy()), as_array(call(net.predict, xs), "predict"), f"net {i + 1}: predict(batch)",
                "np.dot(x, self.W)")
         loss_hint = "cross_entropy_error(softmax(self.predict(x)), t)"
-        expect(ref.loss(x1.copy(), t1.copy()), _number(call(net.loss, x1, t1), "loss"),
+        expect(ref.loss(x1.copy(), t1.copy()), as_number(call(net.loss, x1, t1), "loss"),
                f"net {i + 1}: loss of one sample", loss_hint)
-        expect(ref.loss(xs.copy(), labels.copy()), _number(call(net.loss, xs, labels), "loss"),
+        expect(ref.loss(xs.copy(), labels.copy()), as_number(call(net.loss, xs, labels), "loss"),
                f"net {i + 1}: loss of a batch with label targets", loss_hint)
-        expect(ref.loss(xs.copy(), np.eye(3)[labels]), _number(call(net.loss, xs, np.eye(3)[labels]), "loss"),
+        expect(ref.loss(xs.copy(), np.eye(3)[labels]), as_number(call(net.loss, xs, np.eye(3)[labels]), "loss"),
                f"net {i + 1}: loss of a batch with one-hot targets", loss_hint)
