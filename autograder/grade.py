@@ -226,28 +226,25 @@ def grade(root: Path, assignments: list[str], workers: int, limits: Limits, forc
             raise GradingError("another grading run is using this course directory; wait for it to finish") from None
         for assignment in assignments:
             notebooks_of(root, assignment)  # fail before grading anything if one is not released
-        summaries = []
-        for assignment in assignments:
-            summaries += _grade_assignment(root, assignment, workers, limits, force, students, quiet)
-        return summaries
+        summaries, todo = [], []
+        # Later lessons are the slow ones (TensorFlow): start them first so no worker idles at the end.
+        for assignment in sorted(assignments, reverse=True):
+            for task in find_tasks(root, assignment, students):
+                marker, fingerprint = _marker(root, task), _fingerprint(task)
+                if not force and marker.is_file() and json.loads(marker.read_text()).get("fingerprint") == fingerprint:
+                    summaries.append(json.loads(marker.read_text())["result"])  # graded, unchanged: resume
+                else:
+                    todo.append((task, fingerprint))
+        return summaries + _grade_all(root, todo, workers, limits, quiet)
 
 
-def _grade_assignment(root, assignment, workers, limits, force, students, quiet) -> list[dict]:
-    tasks = find_tasks(root, assignment, students)
-    summaries, todo = [], []
-    for task in tasks:
-        marker = _marker(root, task)
-        fingerprint = _fingerprint(task)
-        if not force and marker.is_file() and json.loads(marker.read_text()).get("fingerprint") == fingerprint:
-            summaries.append(json.loads(marker.read_text())["result"])  # graded before, unchanged: resume
-        else:
-            todo.append((task, fingerprint))
-    failures = 0
-    bar = tqdm(total=len(todo), desc=f"grading {assignment}", unit="notebook", disable=quiet or not todo)
+def _grade_all(root: Path, todo: list, workers: int, limits: Limits, quiet: bool) -> list[dict]:
+    """Grade ``todo`` [(task, fingerprint)] with ``workers`` worker processes; write as results arrive."""
+    summaries, failures = [], 0
+    bar = tqdm(total=len(todo), desc="grading", unit="notebook", disable=quiet or not todo)
     idle = queue.Queue()
     for _ in range(max(1, min(workers, len(todo)))):
         idle.put(Worker(root))
-
     writing = threading.Lock()  # one writer at a time: the gradebook is never written concurrently
 
     def run(task):
@@ -255,7 +252,7 @@ def _grade_assignment(root, assignment, workers, limits, force, students, quiet)
         try:
             result = worker.grade(task, limits)
             with writing:
-                save(root, result, _timestamp(root, task.student, assignment))
+                save(root, result, _timestamp(root, task.student, task.assignment))
             problem = worker.feedback(task)
             if problem:
                 result.reasons.append(f"feedback could not be written ({problem})")
@@ -274,7 +271,7 @@ def _grade_assignment(root, assignment, workers, limits, force, students, quiet)
             marker.write_text(json.dumps({"fingerprint": fingerprint, "result": summary}))
             summaries.append(summary)
             failures += result.status != "graded" or bool(result.reasons)
-            bar.set_postfix(failures=failures, flagged=sum(bool(s["flags"]) for s in summaries))
+            bar.set_postfix(problems=failures, flagged=sum(bool(s["flags"]) for s in summaries))
             bar.update()
     bar.close()
     while not idle.empty():

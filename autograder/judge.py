@@ -9,6 +9,7 @@ every verdict and every integrity event its kernel reported.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import json
 import os
@@ -22,12 +23,19 @@ from autograder.transcript import from_plain
 from course.compare import mismatch
 
 
-def judge(module: str, name: str, observations: list, failure: str | None) -> tuple[bool, str]:
-    """Return ``(passed, message)`` for the values a kernel recorded for ``check(module, name, ...)``."""
+@functools.lru_cache(maxsize=None)
+def expectations(module: str, name: str) -> tuple:
+    """Return what each ``expect`` of ``name``'s seeded cases expects, from the reference (computed once)."""
     reference = getattr(importlib.import_module(f"autograder.reference.{module}"), name)
     replay = Replay()
     run_case(module, name, reference, reference, replay)
-    for i, (expected, case, hint, tolerance) in enumerate(replay.expectations):
+    return tuple(replay.expectations)
+
+
+def judge(module: str, name: str, observations: list, failure: str | None) -> tuple[bool, str]:
+    """Return ``(passed, message)`` for the values a kernel recorded for ``check(module, name, ...)``."""
+    expected_values = expectations(module, name)
+    for i, (expected, case, hint, tolerance) in enumerate(expected_values):
         if i >= len(observations):
             return False, failure or f"{case}: no answer was recorded"
         found = mismatch(expected, from_plain(observations[i]), **tolerance)
@@ -35,7 +43,7 @@ def judge(module: str, name: str, observations: list, failure: str | None) -> tu
             return False, f"{case}: {found.describe(show_values=False)}" + (f" (hint: {hint})" if hint else "")
     if failure:
         return False, str(failure)[:500]
-    if len(observations) != len(replay.expectations):
+    if len(observations) != len(expected_values):
         return False, "more answers were recorded than the test asks for"
     return True, "passed"
 

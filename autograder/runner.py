@@ -8,6 +8,7 @@ verdicts come from :class:`autograder.judge.JudgeServer` living here.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -347,22 +348,29 @@ def result_to_dict(result: Result) -> dict:
     return data
 
 
+@functools.lru_cache(maxsize=1)
+def _feedback_exporter():
+    """nbgrader's feedback HTML exporter, configured as ``nbgrader generate_feedback`` configures it (built once)."""
+    from nbconvert.exporters import HTMLExporter
+    from traitlets.config import Config
+
+    formgrader = Path(utils.__file__).parent / "server_extensions" / "formgrader"
+    return HTMLExporter(config=Config({"HTMLExporter": {
+        "template_name": "feedback",
+        "extra_template_basedirs": [str(formgrader / "templates")],
+        "extra_template_paths": [str(formgrader / "static" / "node_modules" / "bootstrap" / "dist" / "css")]}}))
+
+
 def write_feedback(task: dict) -> None:
     """Write ``feedback/<student>/<assignment>/<notebook>.html`` as ``nbgrader generate_feedback`` does.
 
     Done here, in the worker, so that feedback for a class is written in parallel.
     """
-    from nbconvert.exporters import HTMLExporter
-    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from jupyter_core.paths import jupyter_config_dir
+    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from nbgrader.preprocessors import GetGrades
-    from traitlets.config import Config
 
-    formgrader = Path(utils.__file__).parent / "server_extensions" / "formgrader"
-    exporter = HTMLExporter(config=Config({"HTMLExporter": {
-        "template_name": "feedback",
-        "extra_template_basedirs": [str(formgrader / "templates")],
-        "extra_template_paths": [str(formgrader / "static" / "node_modules" / "bootstrap" / "dist" / "css")]}}))
+    exporter = _feedback_exporter()
     root, student, assignment, notebook = Path(task["root"]), task["student"], task["assignment"], task["notebook"]
     nb = nbformat.read(root / "autograded" / student / assignment / f"{notebook}.ipynb", as_version=4)
     resources = {"nbgrader": {"db_url": task["db_url"], "assignment": assignment, "notebook": notebook,
