@@ -13,13 +13,13 @@ a corrupted or truncated file fails loudly instead of yielding wrong arrays.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import zipfile
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+
+from course.verified import load_npz
 
 ENV_VAR = "COURSE_MNIST_PATH"
 DEFAULT_PATH = Path(__file__).with_name("data") / "mnist.npz"
@@ -41,14 +41,6 @@ def mnist_path() -> Path:
     return Path(os.environ.get(ENV_VAR) or DEFAULT_PATH)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _fix_hint(path: Path) -> str:
     if path == DEFAULT_PATH:
         return ("Restore it from the repository (git checkout -- course/data/mnist.npz) "
@@ -60,17 +52,7 @@ def _fix_hint(path: Path) -> str:
 @lru_cache(maxsize=4)
 def _read_verified(path: Path, size: int, mtime_ns: int) -> dict[str, np.ndarray]:
     # size and mtime are part of the cache key so that a file replaced on disk is checked again.
-    actual = _sha256(path)
-    if actual != SHA256:
-        raise DatasetError(
-            f"{path} is not the MNIST file the course expects: its SHA-256 is {actual}, "
-            f"expected {SHA256} (the file is corrupted, truncated or a different data set). "
-            + _fix_hint(path))
-    try:
-        with np.load(path, allow_pickle=False) as npz:
-            arrays = {name: npz[name] for name in SHAPES}
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
-        raise DatasetError(f"{path} could not be read as MNIST ({exc}). " + _fix_hint(path)) from exc
+    arrays = load_npz(path, SHA256, SHAPES, DatasetError, "MNIST file", _fix_hint(path))
     for array in arrays.values():
         array.setflags(write=False)  # the cache is shared: nobody may edit it in place
     return arrays
@@ -78,10 +60,8 @@ def _read_verified(path: Path, size: int, mtime_ns: int) -> dict[str, np.ndarray
 
 def _arrays() -> dict[str, np.ndarray]:
     path = mnist_path()
-    if not path.is_file():
-        raise DatasetError(f"MNIST file not found: {path}. " + _fix_hint(path))
-    stat = path.stat()
-    return _read_verified(path, stat.st_size, stat.st_mtime_ns)
+    stat = path.stat() if path.is_file() else None
+    return _read_verified(path, stat.st_size if stat else -1, stat.st_mtime_ns if stat else -1)
 
 
 def load_data():

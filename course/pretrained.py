@@ -9,11 +9,11 @@ read, so a corrupted or truncated file fails loudly.
 
 from __future__ import annotations
 
-import hashlib
-import zipfile
 from pathlib import Path
 
 import numpy as np
+
+from course.verified import load_npz
 
 PATH = Path(__file__).with_name("data") / "sample_weight.npz"
 SHA256 = "b2e54bbfaa023bd61f14dcd0811049a5a0c3dedc9ffd4be43aae83fcd8bfcf84"
@@ -33,18 +33,6 @@ def load_sample_weights(path: str | Path = PATH) -> dict[str, np.ndarray]:
     Each call returns fresh arrays that the caller may change.
     Raises :class:`PretrainedError` when the file is missing or is not the shipped file.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise PretrainedError(f"pretrained weights not found: {path}. " + _FIX)
-    actual = hashlib.sha256(path.read_bytes()).hexdigest()
-    if actual != SHA256:
-        raise PretrainedError(
-            f"{path} is not the weights file the course expects: its SHA-256 is {actual}, expected "
-            f"{SHA256} (the file is corrupted, truncated or was retrained without updating "
-            "course/pretrained.py). " + _FIX)
-    try:
-        with np.load(path, allow_pickle=False) as npz:
-            network = {name: np.array(npz[name], dtype=np.float32) for name in SHAPES}
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
-        raise PretrainedError(f"{path} could not be read as pretrained weights ({exc}). " + _FIX) from exc
+    arrays = load_npz(Path(path), SHA256, SHAPES, PretrainedError, "pretrained weights file", _FIX)
+    network = {name: np.array(array, dtype=np.float32) for name, array in arrays.items()}
     return network

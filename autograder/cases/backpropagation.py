@@ -70,14 +70,19 @@ def _apples(layer_class):
     return price, d_apple_layer[0], d_apple_layer[1], d_tax_layer[1]
 
 
+def _node_inputs(rng, shape):
+    """Return ``(scalar, x, y, dout)`` for a two-input node: Python floats for shape (), else arrays."""
+    if shape == ():
+        return True, float(rng.normal()), float(rng.normal()), float(rng.normal())
+    return False, rng.normal(size=shape), rng.normal(size=shape), rng.normal(size=shape)
+
+
 def test_MulLayer(submitted, reference, rng):
     got = tuple(as_number(v, "apple graph") for v in call(_apples, submitted))
     expect(reference_apples(reference), got, "the apple graph (price, dApple, dApple_num, dTax)",
            "forward returns x * y; backward returns (dout * y, dout * x): the inputs swapped")
     for i, shape in enumerate([(), (), (3,), (2, 4)], 1):
-        scalar = shape == ()
-        x, y = (float(rng.normal()), float(rng.normal())) if scalar else (rng.normal(size=shape), rng.normal(size=shape))
-        dout = float(rng.normal()) if scalar else rng.normal(size=shape)
+        scalar, x, y, dout = _node_inputs(rng, shape)
         layer, ref = call(submitted), reference()
         expect(ref.forward(x, y), _like(call(layer.forward, x, y), scalar, "forward"), f"case {i}: forward",
                "out = x * y")
@@ -100,9 +105,7 @@ def reference_apples(reference):
 
 def test_AddLayer(submitted, reference, rng):
     for i, shape in enumerate([(), (), (4,), (3, 2)], 1):
-        scalar = shape == ()
-        x, y = (float(rng.normal()), float(rng.normal())) if scalar else (rng.normal(size=shape), rng.normal(size=shape))
-        dout = float(rng.normal()) if scalar else rng.normal(size=shape)
+        scalar, x, y, dout = _node_inputs(rng, shape)
         layer, ref = call(submitted), reference()
         expect(ref.forward(x, y), _like(call(layer.forward, x, y), scalar, "forward"), f"case {i}: forward",
                "out = x + y")
