@@ -8,7 +8,7 @@ export PATH := $(BIN):$(PATH)
 
 ASSIGNMENTS := $(notdir $(wildcard source/[0-9]*))
 
-.PHONY: setup release demo grade test bench browser lab clean
+.PHONY: setup release demo grade test bench browser lab student clean
 
 setup: $(STAMP)
 
@@ -24,18 +24,18 @@ release: $(STAMP)
 		$(BIN)/nbgrader generate_assignment $$a --force --log-level=WARN || exit 1; \
 	done
 
-demo: release
+demo: release sandbox
 	$(BIN)/python -m autograder.demo
 
 # Grade every submission under submitted/ (all assignments; ARGS="01_python_basics --workers 4" to narrow).
-grade: $(STAMP)
+grade: $(STAMP) sandbox
 	$(BIN)/python -m autograder grade $(ARGS)
 
-test: $(STAMP) browser
+test: $(STAMP) browser sandbox
 	$(BIN)/python -m pytest -n auto
 
 # Measure the course's speed (several minutes) and write the table to BENCHMARKS.md beside autograder/.
-bench: $(STAMP)
+bench: $(STAMP) sandbox
 	$(BIN)/python -m autograder.bench --out autograder/BENCHMARKS.md
 
 # The widget tests drive Debian's chromium (tests/test_widgets_browser.py); installing it needs root, as in CI.
@@ -44,8 +44,24 @@ browser:
 	@test -x /usr/bin/chromium || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium) \
 		|| echo "make browser: could not install chromium (needs root); the browser tests will fail"
 
+# Every graded notebook runs in a bubblewrap sandbox (autograder/sandbox.py); installing it needs root, as in CI.
+sandbox:
+	@command -v bwrap >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y bubblewrap) \
+		|| echo "make sandbox: could not install bubblewrap (needs root): run 'sudo apt-get install bubblewrap'"
+
 lab: $(STAMP)
 	$(BIN)/jupyter lab release/
+
+# The student edition: a wheel of the course package with its data and the release notebooks
+# (copied into course/lessons/), nothing of autograder/ or source/. pip fetches setuptools to build it.
+student: $(STAMP)
+	rm -rf build course/lessons/[0-9]* dist/dl_course-*.whl
+	@for a in $(ASSIGNMENTS); do \
+		mkdir -p course/lessons/$$a && cp release/$$a/$$a.ipynb course/lessons/$$a/ || exit 1; \
+	done
+	$(BIN)/pip wheel --quiet --no-deps --wheel-dir dist .
+	rm -rf build
+	@echo "Student edition: $$(ls dist/dl_course-*.whl) (pip install it, then: dl-course start)"
 
 clean:
 	rm -rf submitted autograded feedback reports gradebook.db .grader.lock

@@ -1,21 +1,22 @@
 """nbgrader configuration: the repository root is the course directory.
 
-Plain ``nbgrader generate_assignment``/``autograde``/``generate_feedback`` work
-from here. The hidden test cells import ``autograder`` (reference solutions and
-cases), which is deliberately not an installed package so that it never reaches
-a student's environment; it is put on the kernels' PYTHONPATH here instead.
+Plain ``nbgrader generate_assignment``/``autograde``/``generate_feedback`` work from here.
+``nbgrader autograde`` runs each notebook through the project's sandbox and judge
+(``autograder.nbgrader_plugin.SandboxedExecute`` in place of nbgrader's ``Execute``), so the
+stock command is as protected as ``python -m autograder grade``.
+
+This file changes no environment variable: JupyterLab's nbgrader extension loads it too, and
+the switches the lessons read while being graded (``COURSE_GRADING``, ``MPLBACKEND``) must
+reach grading kernels only — the sandbox sets them there.
 """
 
-import os
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-os.environ["PYTHONPATH"] = os.pathsep.join(
-    p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
-# Long training cells check this switch and shorten themselves while being graded.
-os.environ["COURSE_GRADING"] = "1"
-# Matplotlib must never try to open a window while grading.
-os.environ.setdefault("MPLBACKEND", "Agg")
+# The grader's own code runs in nbgrader's process (never in a student's kernel).
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 
@@ -31,5 +32,13 @@ c.CourseDirectory.db_url = f"sqlite:///{ROOT / 'gradebook.db'}"
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
-# Every cell gets a time limit, so an endless loop costs its student one cell, not the batch.
-c.Execute.timeout = 120
+# Time, memory and output limits come from autograder/limits.py, the one place for them.
+c.Autograde.autograde_preprocessors = [
+    "autograder.nbgrader_plugin.SandboxedExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]

@@ -1,19 +1,27 @@
-"""``python -m autograder grade [ASSIGNMENT ...]``: the project's grading command (see README)."""
+"""``python -m autograder grade [ASSIGNMENT ...]``: the project's grading command (see README).
+
+Exit status: 0 when every notebook was graded; 3 when the run finished but some notebooks or
+folders could not be graded (each is named in the summary and in reports/grades.csv);
+2 when the run could not start (unknown assignment, no sandbox, another run holds the lock).
+"""
 
 import argparse
 import sys
 from pathlib import Path
 
 from autograder import report
-from autograder.grade import GradingError, db_url, grade
-from autograder.settings import Limits
-from autograder.submissions import assignments
+from autograder.limits import Limits
+from autograder.paths import Course
+from autograder.scheduler import GradingError, grade
+
+SOME_NOT_GRADED = 3
 
 
 def main(argv=None) -> int:
     """Parse the command line, grade, write the report; return the exit status."""
     defaults = Limits()
-    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     g = sub.add_parser("grade", help="grade every submission under submitted/ for the given assignments (default: all)")
     g.add_argument("assignments", nargs="*", help="assignment names, e.g. 01_python_basics")
@@ -27,27 +35,32 @@ def main(argv=None) -> int:
     g.add_argument("--report", type=Path, default=Path("reports"), help="folder for grades.csv and scores.png")
     args = parser.parse_args(argv)
 
-    root = Path(__file__).resolve().parent.parent
-    chosen = args.assignments or assignments()
-    unknown = sorted(set(chosen) - set(assignments()))
+    course = Course()
+    known = course.assignments()
+    chosen = args.assignments or known
+    unknown = sorted(set(chosen) - set(known))
     if unknown:
-        parser.error(f"unknown assignment(s) {unknown}; known: {assignments()}")
+        parser.error(f"unknown assignment(s) {unknown}; known: {known}")
     limits = Limits(cell_seconds=args.cell_seconds, notebook_seconds=args.notebook_seconds,
                     memory_mb=args.memory_mb, output_kb=args.output_kb)
     try:
-        summaries = grade(root, chosen, args.workers, limits, force=args.force, students=args.student)
+        summaries, rejected = grade(course, chosen, args.workers, limits, force=args.force, students=args.student)
     except GradingError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {report.console(str(exc))}", file=sys.stderr)
         return 2
+    for folder in rejected:
+        print(report.console(f"  rejected  submitted/{folder.folder}: {folder.why}"))
     if not summaries:
         print("nothing to grade: no submissions under submitted/<student>/<assignment>/")
-        return 0
-    table = report.rows(db_url(root), summaries)
-    folder = args.report if args.report.is_absolute() else root / args.report
+        return SOME_NOT_GRADED if rejected else 0
+    table = report.rows(course.db_url, summaries)
+    folder = args.report if args.report.is_absolute() else course.root / args.report
     report.write_csv(folder / "grades.csv", table)
     report.plot(folder / "scores.png", table)
-    print(report.summary(table, summaries))
-    print(f"report: {folder / 'grades.csv'}, {folder / 'scores.png'}; feedback: {root / 'feedback'}/")
+    print(report.console(report.summary(table, summaries)))
+    print(f"report: {folder / 'grades.csv'}, {folder / 'scores.png'}; feedback: {course.feedback}/")
+    if rejected or any(s["status"] != "graded" for s in summaries):
+        return SOME_NOT_GRADED
     return 0
 
 

@@ -1,8 +1,12 @@
 """Hostile and broken submissions of 01_python_basics, each with the outcome the grader must give.
 
 ``tests/test_battery.py`` writes every case under ``submitted/`` of a course copy, grades them
-all in one run of the project's grader, and checks each student's score, flags and notes.
-The reference answers score 12 (the written answer is graded by hand).
+all in one run of the project's grader beside honest control students, and checks each
+student's score, flags and notes, that the honest students keep their exact scores, and that
+nothing outside the kernels' own work folders changed. The reference answers score 12 (the
+written answer is graded by hand). The attack classes: shared channels, the in-process guard,
+writable code, skipped judging, the judge as an oracle, unbounded outputs, injection into the
+reports, and submission files (see the README's threat model).
 """
 
 from __future__ import annotations
@@ -28,6 +32,9 @@ class Case:
     flags: set = field(default_factory=set)      # flag kinds that must be raised
     notes: list = field(default_factory=list)    # substrings that must appear in the notes
     status: str = "graded"
+    links: dict = field(default_factory=dict)    # file name -> symlink target
+    timestamp: str | None = None                 # content of timestamp.txt
+    rejected: bool = False                       # the folder itself must be refused (not a plain id)
 
 
 def _reference():
@@ -86,7 +93,7 @@ def cases() -> list[Case]:
             answers=WRONG_ARITHMETIC)), FULL - 1, {"rebind"}),
         Case("patches-hidden-check", _file(_with(
             "import autograder.hidden\nautograder.hidden.check = lambda *a, **k: print('✓ hidden tests passed.')\n",
-            answers=WRONG_ARITHMETIC)), 0, {"rebind", "judge overruled kernel"}),
+            answers=WRONG_ARITHMETIC)), 0, {"rebind"}),
         Case("fake-equality", _file(_with(
             "class Anything(float):\n    def __eq__(self, other): return True\n    def __ne__(self, other): return False\n"
             "def sum_of_evens(numbers):\n    return Anything(-1)\n", before="test_sum_of_evens",
@@ -98,13 +105,15 @@ def cases() -> list[Case]:
             "import autograder.reference.python_basics as ref\narithmetic = ref.arithmetic\n")),
             FULL, {"import"}),
         Case("writes-gradebook", _file(_with(
-            "import os\nroot = os.environ['COURSE_ROOT']\n"
+            "import os, course\nroot = os.path.dirname(os.path.dirname(course.__file__))\n"
             "open(os.path.join(root, 'gradebook.db'), 'ab').write(b'garbage')\n")),
             FULL, {"file"}),
         Case("plants-startup-file", _file(_with(
-            "import os\nstartup = os.path.expanduser('~/.ipython/profile_default/startup')\n"
-            "os.makedirs(startup, exist_ok=True)\n"
-            "open(os.path.join(startup, '00-everyone-passes.py'), 'w').write('print(1)')\n")), FULL, {"file"}),
+            "import os\nfor home in ('/root', '/tmp/course-grading', '/home'):\n"
+            "    startup = os.path.join(home, '.ipython/profile_default/startup')\n"
+            "    try:\n        os.makedirs(startup, exist_ok=True)\n"
+            "        open(os.path.join(startup, '00-everyone-passes.py'), 'w').write('print(1)')\n"
+            "    except OSError:\n        pass\n")), FULL, {"file"}),
         Case("contacts-other-judges", _file(_with(
             "import glob, socket\nfor path in glob.glob('/tmp/judge-*/judge.sock'):\n"
             "    socket.socket(socket.AF_UNIX).connect(path)\n"
@@ -133,6 +142,93 @@ def cases() -> list[Case]:
              notes=["ignored extra file"]),
         Case("other-assignment", _file(other), 0, notes=["does not look like"], status="not graded"),
         Case("huge-output", _file(huge), FULL),
+        *_attacks(),
+    ]
+
+
+# Honest students graded beside the attackers: their scores must not move.
+def controls() -> list[Case]:
+    """Return the honest control students (reference answers, one of them with a warning on stderr)."""
+    warns = _with("import warnings\n_sum = sum_of_evens\n"
+                  "def sum_of_evens(numbers):\n    warnings.warn('a library warning, not an error')\n"
+                  "    return _sum(numbers)\n", before="test_sum_of_evens")
+    return [Case("honest-control-1", _file(_reference()), FULL), Case("honest-control-2", _file(_reference()), FULL),
+            Case("honest-stderr-warning", _file(warns), FULL)]
+
+
+_SEND = ("import os, socket\njudge = socket.socket(fileno=os.dup(int(os.environ['COURSE_JUDGE_FD'])))\n")
+
+
+def _attacks() -> list[Case]:
+    """Attacks on the sandbox, the channels and the judge (each class of the README's threat model)."""
+    forged = _SEND + ("import json\nfor _ in range(5):\n"
+                      "    judge.sendall(json.dumps({'type': 'check', 'module': 'python_basics', 'name': 'arithmetic',"
+                      " 'observations': [], 'failure': None}).encode() + b'\\n')\n"
+                      "    print(judge.recv(100))\n")
+    preempt = ("import os, socket, json\n"
+               "def arithmetic(a, b):\n"
+               "    s = socket.socket(fileno=os.dup(int(os.environ['COURSE_JUDGE_FD'])))\n"
+               "    s.sendall(json.dumps({'type': 'check', 'module': 'python_basics', 'name': 'arithmetic',"
+               " 'observations': [{'__dict__': []}] * 40, 'failure': None}).encode() + b'\\n')\n"
+               "    s.recv(100)\n    return {'+': a + b}\n")
+    html = _reference()
+    html.cells.insert(1, nbformat.v4.new_markdown_cell(
+        "<script>alert('md')</script> <img src=x onerror=\"alert('img')\"> [click](javascript:alert('link'))"))
+    html.cells.insert(_index(html, "test_arithmetic"), nbformat.v4.new_code_cell(
+        "from IPython.display import HTML, Javascript, display\n"
+        "display(HTML(\"<script>alert('out')</script><a href='javascript:alert(1)' onclick='alert(2)'>x</a>\"))\n"
+        "display(Javascript(\"alert('js')\"))\n"))
+    return [
+        Case("spams-every-descriptor", _file(_with(
+            "import os\nline = b'{\"task_id\": 1, \"result\": {\"student\": \"honest-control-1\"}}\\n'\n"
+            "for fd in range(0, 200):\n    try:\n        os.write(fd, line * 3 + b'half a li')\n"
+            "    except OSError:\n        pass\n", answers=WRONG_ARITHMETIC)), 0,
+            notes=["grading process failed"], status="not graded"),  # it wedges its own kernel: only it loses
+        Case("forges-judge-messages", _file(_with(forged, answers=WRONG_ARITHMETIC)), FULL - 1, {"judge refused"}),
+        Case("preempts-its-check", _file(_with(preempt, before="test_arithmetic")), FULL - 1, {"judge refused"}),
+        Case("forges-guard-events", _file(_with(
+            _SEND + "judge.sendall(b'{\"type\": \"event\", \"kind\": \"=HYPERLINK(1)\", '\n"
+            "             b'\"detail\": \"\\\\u001b[2J\\\\u001b]0;pwned\\\\u0007 =cmd\", \"cell_number\": 1}\\n')\n")),
+            FULL, {"=HYPERLINK(1)"}),
+        Case("disables-guard", _file(_with(
+            "import sys, autograder.guard as g\ng._guard.send = lambda *a, **k: None\n"
+            "g._guard.audit = lambda *a: None\n", answers=WRONG_ARITHMETIC)), FULL - 1),
+        Case("ctypes-signals", _file(_with(
+            "import ctypes, os, signal\nlibc = ctypes.CDLL(None)\nlibc.kill(-1, 9)\n"
+            "for pid in range(1, 400):\n    if pid != os.getpid():\n        try:\n"
+            "            os.kill(pid, signal.SIGKILL)\n        except OSError:\n            pass\n")),
+            FULL, {"process"}),
+        Case("writes-grader-code", _file(_with(
+            "import os, sys, glob\ntargets = glob.glob('/opt/grader/autograder/**/*.py', recursive=True)\n"
+            "targets += [os.path.join(p, 'sitecustomize.py') for p in sys.path if 'site-packages' in p]\n"
+            "for path in targets:\n    try:\n        open(path, 'a').write('\\nPASS = True\\n')\n"
+            "    except OSError:\n        pass\n")), FULL, {"file"}),
+        Case("reads-answers", _file(_with(
+            "import os, glob, course\nroot = os.path.dirname(os.path.dirname(course.__file__))\n"
+            "found = glob.glob(root + '/**/reference/*.py', recursive=True) + glob.glob('/**/python_basics.py',"
+            " recursive=True)\n"
+            "for path in found:\n    if 'cases' not in path:\n        exec(open(path).read())\n",
+            answers=WRONG_ARITHMETIC)), FULL - 1),
+        Case("empty-traceback-error", _file(_with(
+            "class Quiet(Exception):\n    def _render_traceback_(self):\n        return []\n"
+            "def arithmetic(a, b):\n    raise Quiet()\n", before="test_arithmetic")), FULL - 1),
+        Case("display-update-flood", _file(_with(
+            "from IPython.display import display, HTML\nhandles = [display(HTML('x'), display_id=True) "
+            "for _ in range(200)]\nfor i in range(50):\n    handles[0].update(HTML('y' * 2**20))\n")),
+            FULL, notes=["truncated"]),
+        Case("html-injection", _file(html), FULL),
+        Case("fills-its-disk", _file(_with(
+            "block = b'x' * 2**20\ntry:\n    with open('big.bin', 'wb') as f:\n"
+            "        for _ in range(2000):\n            f.write(block)\nexcept OSError as e:\n    print(e)\n")), FULL),
+        Case("spawns-processes", _file(_with(
+            "import subprocess\nkept = []\ntry:\n    for _ in range(400):\n"
+            "        kept.append(subprocess.Popen(['sleep', '600'], start_new_session=True))\n"
+            "except OSError as e:\n    print(len(kept), e)\n")), FULL, {"process"}),
+        Case("symlinked-notebook", {}, 0, notes=["symbolic link"], status="not graded",
+             links={f"{ASSIGNMENT}.ipynb": "/etc/passwd"}),
+        Case("bad-timestamp", _file(_reference()), FULL, notes=["timestamp.txt does not hold a date"],
+             timestamp="next tuesday-ish \x1b[31m"),
+        Case("odd student; rm -rf", _file(_reference()), 0, rejected=True),
     ]
 
 
@@ -142,3 +238,7 @@ def write(case: Case, folder) -> None:
     for name, content in case.files.items():
         data = content if isinstance(content, bytes) else json.dumps(content).encode()
         (folder / name).write_bytes(data)
+    for name, target in case.links.items():
+        (folder / name).symlink_to(target)
+    if case.timestamp is not None:
+        (folder / "timestamp.txt").write_text(case.timestamp)

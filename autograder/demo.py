@@ -13,9 +13,10 @@ import time
 
 import nbformat
 
-from autograder.grade import GradingError, db_url, grade
-from autograder.settings import Limits
-from autograder.submissions import ROOT, assignments, demo_submissions
+from autograder.limits import Limits
+from autograder.paths import Course
+from autograder.scheduler import GradingError, grade
+from autograder.submissions import demo_submissions
 
 STUDENTS = ["reference", "untouched", "beginner"]
 
@@ -23,7 +24,7 @@ STUDENTS = ["reference", "untouched", "beginner"]
 def write_submissions(assignment: str) -> None:
     """Write the demo students' notebooks for ``assignment`` under ``submitted/``."""
     for student, nb in demo_submissions(assignment).items():
-        path = ROOT / "submitted" / student / assignment / f"{assignment}.ipynb"
+        path = Course().student_file("submitted", student, assignment, f"{assignment}.ipynb")
         path.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, path)
 
@@ -35,7 +36,7 @@ def scores(assignment: str) -> dict[str, tuple[float, float, float]]:
     """
     from nbgrader.api import Gradebook
 
-    with Gradebook(db_url(ROOT)) as gb:
+    with Gradebook(Course().db_url) as gb:
         result = {}
         for student in STUDENTS:
             sub = gb.find_submission(assignment, student)
@@ -46,12 +47,13 @@ def scores(assignment: str) -> dict[str, tuple[float, float, float]]:
 
 def main() -> None:
     """Grade every assignment's demo students and print the score table."""
-    chosen = assignments()
+    course = Course()
+    chosen = course.assignments()
     for assignment in chosen:
         write_submissions(assignment)
     start = time.perf_counter()
     try:
-        grade(ROOT, chosen, Limits.default_workers(), Limits(), students=STUDENTS)
+        grade(course, chosen, Limits.default_workers(), Limits(), students=STUDENTS)
     except GradingError as exc:
         sys.exit(f"error: {exc}")
     print(f"graded {len(chosen) * len(STUDENTS)} notebooks in {time.perf_counter() - start:.1f} s")
@@ -68,8 +70,8 @@ def main() -> None:
             cells.append(f"{score:g} / {auto_max:g}" + (f" +{written:g}*" if written else ""))
         print(f"| {assignment:<{width}} | " + " | ".join(f"{c:>16}" for c in cells) + " |")
     print("\nscore / autograded points; +N* = points of written answers, graded by hand in `nbgrader formgrader`.")
-    print(f"Autograded notebooks: {ROOT / 'autograded'}/<student>/<assignment>/")
-    print(f"Feedback (HTML):      {ROOT / 'feedback'}/<student>/<assignment>/")
+    print(f"Autograded notebooks: {course.autograded}/<student>/<assignment>/")
+    print(f"Feedback (HTML):      {course.feedback}/<student>/<assignment>/")
 
 
 if __name__ == "__main__":

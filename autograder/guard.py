@@ -1,40 +1,39 @@
-"""The sandbox guard: installed in a grading kernel before any student code runs.
+"""Kernel side: a reporter of what a student's cells did, for the instructor's eyes.
 
-It reports to the judge (see :mod:`autograder.judge`) what a student's cells did
-that a grader should know about, with the cell and the line:
+It is *not* a boundary — the sandbox (:mod:`autograder.sandbox`) is. Living in the
+student's own process, it can be fooled or switched off; the judge notices when its
+after-cell heartbeats stop. What it reports, with the cell and line, over the judge
+socket:
 
-* opening files of the grader (reference, sources, gradebook, other submissions) or
-  writing anywhere in the course directory, importing the grader's modules, starting
-  processes (Python audit hooks: they cannot be removed once added);
+* starting processes, signalling other processes, network connections, loading C
+  libraries, writing outside the work folder, importing the grader's modules, adding
+  audit hooks (Python audit hooks);
 * rebinding attributes of the libraries and helpers the tests rely on (``numpy.testing``,
   ``math``, ``builtins``, ``course``, the hidden-test helpers) or IPython's error display,
   found by comparing a snapshot taken before the first cell with the state after each cell;
-* a heartbeat after every cell, so that silencing the guard is itself visible.
-
-It only reports; the grader decides what the reports mean.
+* a heartbeat after every cell.
 """
 
 from __future__ import annotations
 
 import importlib
 import inspect
-import json
 import os
 import socket
 import sys
 import sysconfig
 
+from autograder.wire import event_message
+
 WATCHED_MODULES = ["builtins", "math", "numpy", "numpy.testing", "numpy.linalg", "json", "socket",
-                   "course.checks", "course.compare", "autograder.hidden", "autograder.transcript"]
+                   "course.checks", "course.compare", "autograder.hidden", "autograder.wire"]
 WATCHED_SHELL = ["showtraceback", "_showtraceback", "showsyntaxerror", "run_cell", "run_cell_async",
                  "custom_exceptions", "CustomTB"]
-# Course files a kernel may not read at all (answers, other students, grades).
-SECRET = ("autograder/reference", "autograder/mistakes", "autograder/battery", "source", "submitted",
-          "autograded", "feedback", "gradebook.db", "nbgrader_config.py")
-BLOCKED_PROCESS = {"subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.fork", "os.forkpty"}
-CHANGES_FILES = {"os.mkdir", "os.remove", "os.rename", "os.rmdir", "shutil.rmtree", "os.chmod", "os.truncate"}
-AUDITED = {"open", "import", "os.kill", "sqlite3.connect", "socket.connect", "ctypes.dlopen",
-           "sys.addaudithook"} | BLOCKED_PROCESS | CHANGES_FILES
+PROCESS = {"subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.fork", "os.forkpty"}
+CHANGES_FILES = {"os.mkdir", "os.remove", "os.rename", "os.rmdir", "shutil.rmtree", "os.chmod", "os.truncate",
+                 "os.link", "os.symlink"}
+AUDITED = {"open", "import", "os.kill", "os.killpg", "socket.connect", "ctypes.dlopen", "ctypes.dlsym",
+           "sys.addaudithook"} | PROCESS | CHANGES_FILES
 MAX_EVENTS = 200
 # ipykernel itself rebinds these for every execution (to forward stdin).
 KERNEL_OWNED = {("builtins", "input"), ("builtins", "raw_input")}
@@ -43,8 +42,14 @@ STDLIB = sysconfig.get_paths()["stdlib"]
 _guard = None
 
 
-class Blocked(PermissionError):
-    """Raised inside a student's cell for what the grading sandbox does not allow."""
+WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
+
+
+def _writes(args) -> bool:
+    """True when an ``open`` audit event (path, mode, flags) opens for writing."""
+    mode, flags = args[1], args[2] if len(args) > 2 else 0
+    return bool(isinstance(flags, int) and flags & WRITE_FLAGS) or (
+        isinstance(mode, str) and any(c in mode for c in "wax+"))
 
 
 def _is_cell(filename: str) -> bool:
@@ -52,58 +57,40 @@ def _is_cell(filename: str) -> bool:
 
 
 class Guard:
-    """Watches one kernel; ``send`` writes one JSON line to the judge."""
+    """Watches one kernel and reports to the judge over the inherited socket ``fd``."""
 
-    def __init__(self, address: str, root: str, workdir: str, shared: str):
-        self.root = os.path.realpath(root)
-        self.address = address
-        # A kernel writes only in its own folder; the folders of other students graded at the
-        # same time sit beside it under ``shared``, and it may not even read those.
-        self.workdir = os.path.realpath(workdir)
-        self.shared = os.path.realpath(shared)
-        self.prefix = os.path.realpath(sys.prefix)
-        self.libraries = tuple({sys.prefix + os.sep, self.prefix + os.sep, sys.base_prefix + os.sep})
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.connect(address)
-        self.sendall = self.sock.sendall  # bound now, so that later rebinding of socket changes nothing
-        self.dumps = json.dumps
+    def __init__(self, fd: int):
+        self.workdir = os.path.realpath(os.getcwd())
+        self.sendall = socket.socket(fileno=os.dup(fd)).sendall  # bound now: later rebinding changes nothing
         self.cell = 0
         self.sent = 0
         self.busy = False
         self.snapshot = {}
+        self.shell = None
 
     def send(self, kind: str, detail: str, line: int | None = None) -> None:
         if kind != "heartbeat":
             if self.sent >= MAX_EVENTS:
                 return
             self.sent += 1
-        message = {"type": "event", "kind": kind, "detail": detail[:300], "cell_number": self.cell, "line": line}
         try:
-            self.sendall((self.dumps(message) + "\n").encode())
+            self.sendall(event_message(kind, detail, self.cell, line))
         except OSError:
             pass  # the judge is gone: nothing left to tell
 
     # --- audit hook -------------------------------------------------------------------
-    def _harmless(self, event: str, args) -> bool:
-        """Cheap answers first: most events are libraries importing or reading their own files."""
-        if event == "import":
-            return not str(args[0]).startswith("autograder")
-        if event == "open":
-            path, mode = args[0], args[1]
-            return (isinstance(path, str) and (mode is None or mode in ("r", "rb")) and ".." not in path
-                    and path.startswith(self.libraries))
-        return False
-
     def audit(self, event: str, args) -> None:
-        if event not in AUDITED or self.busy or self.cell == 0 or self._harmless(event, args):
+        if event not in AUDITED or self.busy or self.cell == 0:
             return
+        if event == "import" and not str(args[0]).startswith("autograder"):
+            return
+        if event == "open" and not _writes(args):
+            return  # reading: the sandbox shows only what a student may read
         self.busy = True  # the hook itself opens nothing, but keep it from re-entering
         try:
-            frame, line, via_import, direct = sys._getframe(1), None, False, None
+            frame, line, direct = sys._getframe(1), None, None
             while frame is not None:
                 name = frame.f_code.co_filename
-                if "importlib" in name:
-                    via_import = True
                 if _is_cell(name):
                     line = frame.f_lineno
                     direct = direct is None  # no library between the cell and the standard library
@@ -111,76 +98,38 @@ class Guard:
                 if direct is None and not name.startswith(STDLIB) and not name.startswith("<"):
                     direct = False
                 frame = frame.f_back
-            if line is None:
-                return  # not caused by a cell's code (library start-up, the kernel itself)
-            self._classify(event, args, line, via_import, direct)
+            if line is not None:
+                self._classify(event, args, line, direct)
         finally:
             self.busy = False
 
-    @staticmethod
-    def _real(path) -> str | None:
-        if isinstance(path, int) or not isinstance(path, (str, bytes, os.PathLike)):
-            return None
-        return os.path.realpath(os.fsdecode(path))
-
-    @staticmethod
-    def _under(path: str, folder: str) -> bool:
-        return path == folder or path.startswith(folder + os.sep)
-
-    def _block(self, kind, detail, line, report=True):
-        if report:
-            self.send(kind, detail + " (blocked)", line)
-        raise Blocked(f"the grading sandbox does not allow this: {detail}")
-
-    def _classify(self, event, args, line, via_import, direct):
+    def _classify(self, event, args, line, direct):
         if event == "import":
             module = str(args[0])
-            if module.startswith("autograder"):
-                if module.startswith(("autograder.reference", "autograder.mistakes", "autograder.battery")):
-                    self._block("import", f"imports {module}", line)
+            if module.startswith("autograder") and not module.startswith(("autograder.hidden", "autograder.cases",
+                                                                           "autograder.wire")):
                 self.send("import", f"imports {module}", line)
-        elif event in ("open", "sqlite3.connect") or event in CHANGES_FILES:
-            self._file(event, args, line, via_import, direct)
-        elif event == "socket.connect":
-            address = args[1]
-            if isinstance(address, (str, bytes)) and os.fsdecode(address) == self.address:
-                return  # the hidden tests asking their judge
-            self._block("network", f"connects to {str(address)[:100]}", line, report=direct)
-        elif event in BLOCKED_PROCESS:
-            # a library acting for the cell (matplotlib asking fc-list for fonts) copes with the refusal
-            self._block("process", f"{event} {str(args[:2])[:200]}", line, report=direct)
-        elif event == "os.kill" and args[0] != os.getpid():
-            self._block("process", f"os.kill of process {args[0]}", line)
+        elif event == "open" or event in CHANGES_FILES:
+            path = args[0]
+            if isinstance(path, (str, bytes, os.PathLike)):
+                real = os.path.realpath(os.fsdecode(path))
+                if not (real + os.sep).startswith(self.workdir + os.sep) and not real.startswith(("/tmp/", "/dev/")):
+                    self.send("file", f"writes {real[:200]}", line)
+            elif direct:
+                self.send("file", f"{event} on a file descriptor or directory handle", line)
+        elif event == "socket.connect" and direct:
+            self.send("network", f"connects to {str(args[1])[:100]}", line)
+        elif event in PROCESS and direct:
+            self.send("process", f"{event} {str(args[:2])[:200]}", line)
+        elif event in ("os.kill", "os.killpg") and args[0] != os.getpid():
+            self.send("process", f"{event} of process {args[0]}", line)
         elif event == "sys.addaudithook":
             self.send("process", "adds an audit hook", line)
-        elif event == "ctypes.dlopen":
-            self.send("process", f"loads a C library {str(args[0])[:100]}", line)
-
-    def _file(self, event, args, line, via_import, direct):
-        path = self._real(args[0])
-        if path is None or path.startswith("/dev/") or path.startswith("/proc/self/"):
-            return
-        mode = args[1] if event == "open" else "w"
-        writing = event != "open" or (isinstance(mode, str) and any(c in mode for c in "wax+"))
-        in_course = self._under(path, self.root) and not self._under(path, self.prefix)
-        shown = os.path.relpath(path, self.root) if in_course else path
-        if writing and not self._under(path, self.workdir):
-            # anything written elsewhere could reach the grader or a later student (startup files,
-            # site-packages, caches): refused, and reported when the cell itself asked for it
-            self._block("file", f"writes {shown}", line, report=direct or in_course)
-        if writing:
-            return
-        if self._under(path, self.shared) and not self._under(path, self.workdir):
-            self._block("file", f"reads another grading folder {path}", line)
-        if in_course:
-            relative = os.path.relpath(path, self.root)
-            if relative.startswith(SECRET):
-                self._block("file", f"reads {relative}", line)
-            if not relative.startswith("course" + os.sep) and not via_import:
-                self.send("file", f"reads {relative}", line)
+        elif event.startswith("ctypes."):
+            self.send("process", f"uses C directly ({event} {str(args[:2])[:100]})", line)
 
     # --- snapshot of what the tests rely on ----------------------------------------------
-    def _state(self, shell) -> dict:
+    def _state(self) -> dict:
         state = {}
         for name in WATCHED_MODULES:
             module = sys.modules.get(name)
@@ -191,7 +140,7 @@ class Guard:
                         state[(name, attr)] = id(value)
         for attr in WATCHED_SHELL:
             # getattr would make a new bound method each time; the static lookup finds what is stored
-            state[("shell", attr)] = id(inspect.getattr_static(shell, attr, None))
+            state[("shell", attr)] = id(inspect.getattr_static(self.shell, attr, None))
         state[("sys", "excepthook")] = id(sys.excepthook)
         return state
 
@@ -199,11 +148,11 @@ class Guard:
         if getattr(info, "store_history", True):
             if self.cell == 0:
                 # ipykernel finishes setting up (excepthook, display) after our start-up line
-                self.snapshot = self._state(self.shell)
+                self.snapshot = self._state()
             self.cell += 1
 
     def after_cell(self, result) -> None:
-        current = self._state(self.shell)
+        current = self._state()
         changed = sorted(f"{m}.{a}" for (m, a), v in current.items() if self.snapshot.get((m, a), v) != v)
         removed = sorted(f"{m}.{a}" for (m, a) in self.snapshot if (m, a) not in current and m != "builtins")
         for what in changed + removed:
@@ -223,14 +172,12 @@ class Guard:
         sys.addaudithook(self.audit)
 
 
-def install(address: str, root: str, workdir: str, shared: str) -> None:
-    """Create the guard for this kernel (called by the sandbox launcher before ipykernel starts)."""
+def install(fd: int) -> None:
+    """Create the guard for this kernel (called by :mod:`autograder.kernel` before ipykernel starts)."""
     global _guard
-    _guard = Guard(address, root, workdir, shared)
+    _guard = Guard(fd)
 
 
 def attach(shell) -> None:
     """Start watching ``shell`` (run once as the kernel's only start-up line)."""
     _guard.attach(shell)
-
-

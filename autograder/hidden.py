@@ -12,7 +12,7 @@ decides depends on where ``check`` runs:
 
 * **direct** (tests, plain ``nbgrader autograde``): the reference runs in the
   same process and ``expect`` compares on the spot;
-* **judged** (the project's grader, which sets ``COURSE_JUDGE``): the kernel
+* **judged** (in the grader's sandbox, which hands the kernel a judge socket): the kernel
   never loads the reference. ``expect`` only records the student's values as
   plain data; :mod:`autograder.judge`, in the grader's own process where no
   student code runs, replays the same case function on the reference and
@@ -28,7 +28,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import importlib
-import json
 import os
 import socket
 import types
@@ -37,7 +36,6 @@ import numpy as np
 
 from course.compare import mismatch
 
-JUDGE_ENV = "COURSE_JUDGE"
 
 
 class Wrong(Exception):
@@ -68,9 +66,9 @@ class _Record:
         self.observations = []
 
     def expect(self, expected, actual, case, hint, tolerance):
-        from autograder.transcript import to_plain
+        from autograder.wire import to_plain
 
-        self.observations.append(to_plain(actual))
+        self.observations.append(to_plain(actual))  # now: the case may change the value afterwards
 
 
 class Replay:
@@ -158,19 +156,94 @@ def same_outputs(submitted, reference, inputs, hint: str = "", **tolerance) -> N
         expect(expected, actual, f"case {i} of {len(inputs)}", hint, **tolerance)
 
 
+_MISSING = object()
+
+
 def rebound(func, replacements: dict):
-    """Return a copy of the function ``func`` that sees ``replacements`` ({name: object}) among its globals.
+    """Return a function that runs ``func`` while its global names ``replacements`` ({name: object}) are swapped in.
 
     Lets a case grade one function on its own (with correct stand-ins for the helpers it calls) or
-    watch which helpers it calls. Nothing shared changes: the copy has its own globals dict.
+    watch which helpers it calls -- also when it reaches them through a helper of its own defined
+    in the same notebook. For a notebook's function the names are swapped in its real globals dict
+    only while the call runs and restored exactly afterwards (names that were missing are removed
+    again), even when the call raises. A function of an importable module (the reference solution
+    in the judge, which may serve several threads) runs instead as a copy with its own globals dict,
+    in which the module's own functions are copied too, so nothing shared changes.
     Anything that is not a plain Python function comes back as it is.
     """
     if not isinstance(func, types.FunctionType):
         return func
-    copy = types.FunctionType(func.__code__, {**func.__globals__, **replacements}, func.__name__,
-                              func.__defaults__, func.__closure__)
-    copy.__kwdefaults__ = func.__kwdefaults__
-    return copy
+    namespace = func.__globals__
+    if str(namespace.get("__name__", "")).startswith("autograder."):
+        own = {**namespace}
+        for key, value in namespace.items():
+            if isinstance(value, types.FunctionType) and value.__globals__ is namespace and key not in replacements:
+                own[key] = _copy_function(value, own)
+        own.update(replacements)
+        return _copy_function(func, own)
+
+    def swapped(*args, **kwargs):
+        saved = {name: namespace.get(name, _MISSING) for name in replacements}
+        namespace.update(replacements)
+        try:
+            return func(*args, **kwargs)
+        finally:
+            for name, value in saved.items():
+                if value is _MISSING:
+                    namespace.pop(name, None)
+                else:
+                    namespace[name] = value
+
+    swapped.__name__ = getattr(func, "__name__", "swapped")
+    return swapped
+
+
+def _copy_function(func, namespace):
+    copied = types.FunctionType(func.__code__, namespace, func.__name__, func.__defaults__, func.__closure__)
+    copied.__kwdefaults__ = func.__kwdefaults__
+    return copied
+
+
+def kind(value) -> str:
+    """Name the kind of a single value as a lesson promises it: NumPy scalars count as Python's.
+
+    'bool', 'int', 'float', 'str', 'None', 'list', 'tuple', 'dict', 'ndarray' or the type's name.
+    A NumPy float is a 'float' and a NumPy integer an 'int' (a lesson that asks for the *Python*
+    type checks ``type(value).__name__`` itself).
+    """
+    if value is None:
+        return "None"
+    if isinstance(value, (bool, np.bool_)):
+        return "bool"
+    if isinstance(value, (int, np.integer)):
+        return "int"
+    if isinstance(value, (float, np.floating)):
+        return "float"
+    for plain in (str, list, tuple, dict):
+        if type(value) is plain:
+            return plain.__name__
+    if type(value) is np.ndarray:
+        return "ndarray"
+    return type(value).__name__
+
+
+def dtype_kind(value) -> str:
+    """'float', 'int', 'bool' or 'other' for the dtype of an array; the kind of anything else (see :func:`kind`)."""
+    if isinstance(value, np.ndarray):
+        return {"f": "float", "i": "int", "u": "int", "b": "bool"}.get(value.dtype.kind, "other")
+    return kind(value)
+
+
+def dtype_name(value) -> str:
+    """The dtype name of an array ('float32', 'int64' ...), or the kind of anything else."""
+    return value.dtype.name if isinstance(value, np.ndarray) else kind(value)
+
+
+def is_new_array(result, *inputs) -> bool:
+    """True when ``result`` is an array that is none of ``inputs`` and shares no memory with them."""
+    if not isinstance(result, np.ndarray):
+        return False
+    return all(result is not x and not (isinstance(x, np.ndarray) and np.shares_memory(result, x)) for x in inputs)
 
 
 def run_case(module: str, name: str, submitted, reference, session) -> None:
@@ -184,20 +257,24 @@ def run_case(module: str, name: str, submitted, reference, session) -> None:
         _session = previous
 
 
-def _ask_judge(address: str, request: dict) -> dict:
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-        sock.connect(address)
-        sock.sendall(json.dumps(request).encode() + b"\n")
-        sock.shutdown(socket.SHUT_WR)
-        return json.loads(sock.makefile().readline())
+def _send_to_judge(fd: int, message: bytes) -> None:
+    """Send one check to the judge over the inherited socket and wait until it has taken it."""
+    with socket.socket(fileno=os.dup(fd)) as sock:
+        sock.settimeout(60)
+        sock.sendall(message)
+        sock.recv(64)  # the judge's receipt (never a verdict): the check belongs to this cell
 
 
 def check(module: str, name: str, submitted) -> None:
     """Run the hidden tests of graded ``name`` in ``module`` against the ``submitted`` object.
 
-    Prints one line when they pass; raises :class:`HiddenTestFailed` otherwise.
+    Direct mode prints one line when they pass and raises :class:`HiddenTestFailed` otherwise.
+    In a judged kernel the answers go to the judge, which tells the kernel nothing back: the
+    grader writes the verdict under this cell in the autograded notebook.
     """
-    judge = os.environ.get(JUDGE_ENV)
+    from autograder.wire import JUDGE_FD_ENV, check_message
+
+    judge = os.environ.get(JUDGE_FD_ENV)
     failure = None
     if judge:
         session = _Record()
@@ -207,17 +284,16 @@ def check(module: str, name: str, submitted) -> None:
             failure = str(exc)
         except Exception as exc:
             failure = f"checking the answer raised {type(exc).__name__} (hint: return the type the exercise asks for)"
-        verdict = _ask_judge(judge, {"type": "check", "module": module, "name": name,
-                                     "observations": session.observations, "failure": failure})
-        failure = None if verdict["ok"] else verdict["message"]
-    else:
-        reference = getattr(importlib.import_module(f"autograder.reference.{module}"), name)
-        try:
-            run_case(module, name, submitted, reference, _Direct())
-        except Wrong as exc:
-            failure = str(exc)
-        except Exception as exc:  # e.g. a returned object without the attributes a case reads
-            failure = f"checking the answer raised {type(exc).__name__} (hint: return the type the exercise asks for)"
+        _send_to_judge(int(judge), check_message(module, name, session.observations, failure))
+        print(f"hidden tests of {name}: answers sent to the grader, whose verdict appears in your feedback.")
+        return
+    reference = getattr(importlib.import_module(f"autograder.reference.{module}"), name)
+    try:
+        run_case(module, name, submitted, reference, _Direct())
+    except Wrong as exc:
+        failure = str(exc)
+    except Exception as exc:  # e.g. a returned object without the attributes a case reads
+        failure = f"checking the answer raised {type(exc).__name__} (hint: return the type the exercise asks for)"
     if failure:
         raise HiddenTestFailed(f"hidden test of {name} failed: {failure}")
     print(f"✓ hidden tests of {name} passed.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import statistics
 from pathlib import Path
 
@@ -25,14 +26,32 @@ def rows(db_url: str, summaries: list[dict]) -> list[dict]:
     return out
 
 
+# ANSI/VT escape sequences and other control characters a student's text may carry.
+CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-Z\\-_]|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def console(text: str) -> str:
+    """Return ``text`` without terminal control sequences, fit to print."""
+    return CONTROL.sub("", text)
+
+
+def spreadsheet_safe(value):
+    """Return a CSV field that no spreadsheet runs as a formula (leading = + - @ get a quote)."""
+    if isinstance(value, str):
+        value = console(value)
+        if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+            return "'" + value
+    return value
+
+
 def write_csv(path: Path, table: list[dict]) -> None:
-    """Write the report rows as CSV."""
+    """Write the report rows as CSV (text fields neutralized for spreadsheets)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fields = ["student", "assignment", "test cell", "points", "max", "flags", "seconds", "status", "notes"]
     with path.open("w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=fields)
         writer.writeheader()
-        writer.writerows(table)
+        writer.writerows({k: spreadsheet_safe(v) for k, v in row.items()} for row in table)
 
 
 def totals(table: list[dict]) -> dict[str, dict[str, float]]:

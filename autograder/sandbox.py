@@ -1,42 +1,193 @@
-"""Kernel launcher for grading: ``python -m autograder.sandbox -f CONNECTION_FILE``.
+"""The sandbox: one fresh bubblewrap container per notebook, made by the worker.
 
-Applies the resource limits the grader passes in the environment (memory, file
-size, no core dumps), installs :mod:`autograder.guard`, then starts an ordinary
-IPython kernel in this same process, so the limits and the guard are in place
-before the first student cell runs.
+The kernel runs as an unprivileged user in new user, PID, network, IPC, UTS and cgroup
+namespaces, in a new session, dying with its worker. It sees read-only: the system's
+libraries, the Python interpreter and its packages, the ``course`` package and the
+kernel-side grader modules (:data:`autograder.paths.KERNEL_SIDE`) — never the reference,
+the mistakes, ``source/``, other submissions, grades or the grader's own code. Its only
+writable places are a private work folder and ``/tmp``, both size-limited tmpfs that
+vanish with it. Resource limits are set by :mod:`autograder.kernel` before student code.
+
+It inherits exactly seven file descriptors besides stdin/stdout/stderr (all three
+``/dev/null`` or the worker's log): five listening sockets for its Jupyter channels,
+made here so that the kernel needs no writable folder the worker can see, and its end
+of the judge socket pair.
 """
 
+from __future__ import annotations
+
+import json
 import os
-import resource
+import shutil
+import socket
+import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
-from autograder import guard
+import zmq
+import zmq.asyncio
+from jupyter_client import AsyncKernelManager
+from jupyter_client.kernelspec import KernelSpec
 
-MEMORY_ENV, FILE_ENV = "COURSE_MEMORY_MB", "COURSE_FILE_MB"
+from autograder.limits import Limits
+from autograder.paths import KERNEL_SIDE, PACKAGE
+from autograder.wire import CHANNELS_ENV, JUDGE_FD_ENV, LIMITS_ENV
 
-
-def _limit(which, megabytes: str | None) -> None:
-    if megabytes:
-        size = int(megabytes) * 2**20
-        resource.setrlimit(which, (size, size))
-
-
-def main() -> None:
-    """Limit this process, install the guard, and become the kernel."""
-    _limit(resource.RLIMIT_AS, os.environ.get(MEMORY_ENV))
-    _limit(resource.RLIMIT_FSIZE, os.environ.get(FILE_ENV))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    guard.install(os.environ["COURSE_JUDGE"], os.environ["COURSE_ROOT"], os.getcwd(), os.environ["COURSE_WORKDIRS"])
-    from ipykernel.kernelapp import launch_new_instance
-
-    sys.argv = [sys.argv[0], *sys.argv[1:],
-                "--IPKernelApp.exec_lines=['import autograder.guard; autograder.guard.attach(get_ipython())']",
-                "--HistoryManager.hist_file=:memory:",
-                # C-level output (TensorFlow's log) goes to the grader's log, not into cells:
-                # nbgrader gives a test cell that shows anything on stderr no points
-                "--IPKernelApp.capture_fd_output=False"]
-    launch_new_instance()
+BWRAP = "bwrap"
+HOME = "/home/student"            # the kernel's working folder and HOME, inside the sandbox
+GRADER = "/opt/grader"            # where the kernel-side modules appear (on PYTHONPATH)
+CONNECTION = "/opt/kernel.json"   # the connection file, read-only
+USER_ID = 65534                   # nobody
+CHANNELS = ("shell", "iopub", "stdin", "control", "hb")
+INSTALL_HINT = ("bubblewrap is not installed: the grader runs every notebook in a bubblewrap sandbox. "
+                "Install it with `sudo apt-get install bubblewrap` (Debian/Ubuntu) or `sudo dnf install "
+                "bubblewrap` (Fedora), then run the command again.")
 
 
-if __name__ == "__main__":
-    main()
+class SandboxUnavailable(RuntimeError):
+    """bubblewrap is missing or cannot create namespaces on this machine."""
+
+
+def require_bwrap() -> str:
+    """Return the path of ``bwrap``, or raise :class:`SandboxUnavailable` saying how to install it."""
+    path = shutil.which(BWRAP)
+    if not path:
+        raise SandboxUnavailable(INSTALL_HINT)
+    return path
+
+
+def _system_binds() -> list[str]:
+    args = ["--ro-bind", "/usr", "/usr"]
+    for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64"):
+        if os.path.islink(top):
+            args += ["--symlink", os.readlink(top), top]
+        elif os.path.isdir(top):
+            args += ["--ro-bind", top, top]
+    for path in ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime", "/etc/fonts",
+                 "/etc/alternatives", "/sys/devices/system/cpu"):
+        args += ["--ro-bind-try", path, path]
+    return args
+
+
+def _python_binds() -> list[str]:
+    """The interpreter and its packages, read-only at the same paths (a venv points at its base)."""
+    import course
+
+    folders = {os.path.realpath(sys.base_prefix), os.path.realpath(sys.prefix), sys.prefix,
+               os.path.dirname(os.path.realpath(sys.executable)), str(Path(course.__file__).resolve().parent)}
+    args = []
+    for folder in sorted(folders, key=len):
+        args += ["--ro-bind", folder, folder]
+    for name in KERNEL_SIDE:
+        args += ["--ro-bind", str(PACKAGE / name), f"{GRADER}/autograder/{name}"]
+    return args
+
+
+def matplotlib_cache() -> str:
+    """Build matplotlib's font cache once in a folder of this worker and return the folder."""
+    folder = os.environ.setdefault("MPLCONFIGDIR", tempfile.mkdtemp(prefix="grader-mpl-"))
+    import matplotlib.font_manager  # noqa: F401  (building the cache is the point)
+
+    return folder
+
+
+def bwrap_command(limits: Limits, connection_file: str, fds: dict, extra_env: dict) -> list[str]:
+    """Return the bubblewrap command line that starts one grading kernel.
+
+    ``fds`` ({"channels": {address: fd}, "judge": fd}) are the inherited sockets; ``extra_env``
+    adds variables for the kernel (grading switches). Nothing of the worker's environment leaks in.
+    """
+    mpl = matplotlib_cache()
+    env = {"HOME": HOME, "USER": "student", "PATH": f"{os.path.dirname(sys.executable)}:/usr/bin:/bin",
+           "PYTHONPATH": GRADER, "PYTHONDONTWRITEBYTECODE": "1", "TMPDIR": "/tmp", "LANG": "C.UTF-8",
+           "MPLCONFIGDIR": f"{HOME}/.config/matplotlib", "IPYTHONDIR": f"{HOME}/.ipython",
+           CHANNELS_ENV: json.dumps(fds["channels"]), JUDGE_FD_ENV: str(fds["judge"]),
+           LIMITS_ENV: json.dumps({"memory_mb": limits.memory_mb, "file_mb": limits.file_mb,
+                                   "processes": limits.processes, "cpu_seconds": limits.cpu_seconds}),
+           **extra_env}
+    args = [require_bwrap(), "--unshare-user", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
+            "--unshare-cgroup-try", "--disable-userns", "--uid", str(USER_ID), "--gid", str(USER_ID),
+            "--hostname", "sandbox", "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--clearenv",
+            *_system_binds(), "--proc", "/proc", "--dev", "/dev",
+            "--size", str(limits.workdir_mb * 2**20), "--tmpfs", "/tmp",
+            "--size", str(limits.workdir_mb * 2**20), "--tmpfs", HOME,
+            *_python_binds(), "--ro-bind", connection_file, CONNECTION]
+    args += ["--remount-ro", "/"]  # the sandbox's own root too: only HOME and /tmp stay writable
+    for cache in Path(mpl).glob("fontlist-*.json"):
+        args += ["--ro-bind", str(cache), f"{HOME}/.config/matplotlib/{cache.name}"]
+    for name, value in env.items():
+        args += ["--setenv", name, value]
+    return args + ["--chdir", HOME, "--", sys.executable, "-m", "autograder.kernel", "-f", CONNECTION]
+
+
+class _Manager(AsyncKernelManager):
+    """A kernel manager whose clients never block on a kernel that broke its own channels."""
+
+    def client(self, **kwargs):
+        context = zmq.asyncio.Context()
+        context.setsockopt(zmq.SNDTIMEO, 10_000)
+        context.setsockopt(zmq.LINGER, 0)
+        return super().client(context=context, **kwargs)
+
+
+class Sandbox:
+    """Everything one notebook's kernel needs from its worker; use as a context manager.
+
+    ``kernel_manager()`` returns a jupyter_client manager that starts the kernel in the
+    sandbox; ``launch_kwargs`` go to its ``start_kernel``; ``judge`` is the worker's end
+    of the judge socket pair.
+    """
+
+    def __init__(self, limits: Limits, extra_env: dict | None = None):
+        self.limits = limits
+        self.extra_env = extra_env or {}
+        self.folder = None
+        self.listeners = []
+        self.judge = None
+        self._kernel_end = None
+
+    def __enter__(self) -> "Sandbox":
+        require_bwrap()
+        # A folder of the worker's that the kernel never sees: the channel sockets and connection file.
+        self.folder = tempfile.mkdtemp(prefix="grader-kernel-")
+        for port, _ in enumerate(CHANNELS, 1):
+            listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            listener.bind(f"{self.folder}/k-{port}")
+            listener.listen(64)
+            self.listeners.append(listener)
+        self.judge, self._kernel_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for sock in [*self.listeners, self.judge, self._kernel_end]:
+            if sock is not None:
+                sock.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def kernel_manager(self, **kwargs) -> AsyncKernelManager:
+        """Return a kernel manager whose kernel starts in this sandbox (over ``ipc`` channels)."""
+        km = _Manager(transport="ipc", ip=f"{self.folder}/k", **kwargs)
+        km.connection_file = f"{self.folder}/kernel.json"
+        for port, channel in enumerate(CHANNELS, 1):
+            setattr(km, f"{channel}_port", port)
+        fds = {"channels": {f"ipc://{self.folder}/k-{port}": listener.fileno()
+                            for port, listener in enumerate(self.listeners, 1)},
+               "judge": self._kernel_end.fileno()}
+        km._kernel_spec = KernelSpec(argv=bwrap_command(self.limits, km.connection_file, fds, self.extra_env),
+                                     display_name="Python 3 (grading sandbox)", language="python",
+                                     interrupt_mode="message")
+        return km
+
+    def launched(self) -> None:
+        """Close the worker's copies of what the kernel inherited: its death now ends the judge's stream."""
+        for sock in [*self.listeners, self._kernel_end]:
+            sock.close()
+        self.listeners, self._kernel_end = [], None
+
+    @property
+    def launch_kwargs(self) -> dict:
+        """Keyword arguments for ``start_kernel``: the inherited sockets, no environment of ours."""
+        return {"pass_fds": [s.fileno() for s in self.listeners] + [self._kernel_end.fileno()],
+                "env": {"PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+                "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parent.parent
+from autograder.paths import Course
+
+ROOT = Course().root
 
 
 def module_name(assignment: str) -> str:
@@ -18,12 +20,12 @@ def module_name(assignment: str) -> str:
 
 def assignments() -> list[str]:
     """Return the assignment names found in ``source/``, in course order."""
-    return sorted(p.name for p in (ROOT / "source").iterdir() if p.is_dir() and not p.name.startswith("."))
+    return Course().assignments()
 
 
 def notebook_path(folder: str, assignment: str) -> Path:
     """Return the path of an assignment's notebook under ``source`` or ``release``."""
-    return ROOT / folder / assignment / f"{assignment}.ipynb"
+    return Course().notebook(folder, assignment)
 
 
 def _grade_id(cell) -> str | None:

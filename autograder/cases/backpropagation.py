@@ -226,6 +226,14 @@ def test_SoftmaxWithLoss(submitted, reference, rng):
     call(layer.forward, cases[3][1], cases[3][2])
     expect(reference_backward_one(reference, cases[3][1], cases[3][2]), as_array(call(layer.backward, 1), "backward"),
            "backward(1) equals backward()", "def backward(self, dout=1)")
+    # One layer used again: a later forward replaces the first, and backward can be repeated.
+    for what, x, t in (cases[3], cases[4], cases[1]):
+        call(layer.forward, x, t)
+        want = reference_backward_one(reference, x, t)
+        expect(want, as_array(call(layer.backward), "backward"), f"backward after a later forward ({what})",
+               "forward stores self.y and self.t anew on every call")
+        expect(want, as_array(call(layer.backward), "backward"), f"backward gives the same answer when called twice ({what})",
+               "work on a copy: dx = self.y.copy() before subtracting 1 at the labels")
 
 
 def reference_backward_one(reference, x, t):
@@ -290,6 +298,27 @@ def test_TwoLayerNet(submitted, reference, rng):
         expect(True, all(key in backprop and _agrees(numerical[key], backprop[key]) for key in KEYS),
                f"{case}: gradient agrees with numerical_gradient (the gradient check)",
                "the two dicts should have the same keys and nearly the same arrays")
+    # Two nets alive at once keep their own parameters and layers.
+    np.random.seed(int(rng.integers(2 ** 31)))
+    first, second = call(submitted, 4, 5, 3, weight_init_std=1.0), call(submitted, 4, 5, 3, weight_init_std=1.0)
+    x = rng.normal(size=(3, 4))
+    labels = rng.integers(3, size=3)
+    try:
+        shared = any(np.shares_memory(np.asarray(first.params[k]), np.asarray(second.params[k])) for k in KEYS)
+    except (TypeError, KeyError, AttributeError):
+        raise Wrong("params should hold the arrays W1, b1, W2, b2 of the layers") from None
+    expect(False, bool(shared), "two nets keep separate params",
+           "build params and layers in __init__ (self.params = {}), not as class attributes")
+    before = as_array(call(first.predict, x), "predict")
+    for key in KEYS:
+        second.params[key][...] = rng.normal(size=np.shape(second.params[key]))
+    expect(True, bool(np.array_equal(before, as_array(call(first.predict, x), "predict"))),
+           "changing one net's params leaves another net unchanged",
+           "each net makes its own Affine layers from its own params")
+    g1 = _params(call(first.gradient, x, labels), "gradient")
+    g2 = _params(call(first.gradient, x, labels), "gradient")
+    expect(True, all(k in g1 and k in g2 and np.allclose(g1[k], g2[k]) for k in KEYS),
+           "gradient gives the same answer when called twice", "gradient must not change the params or the layers")
     # The default weight_init_std is 0.01.
     seed = int(rng.integers(2 ** 31))
     np.random.seed(seed)
@@ -297,3 +326,51 @@ def test_TwoLayerNet(submitted, reference, rng):
     np.random.seed(seed)
     expect(reference(5, 4, 3).params, _params(getattr(net, "params", None), "params"),
            "default weight_init_std", "TwoLayerNet(input_size, hidden_size, output_size, weight_init_std=0.01)")
+
+
+# ---------------------------------------------------------------- state: second calls and several objects
+
+def _second_calls(submitted, reference, rng, name):
+    """One layer used twice: a second forward replaces what the first remembered; backward can be repeated."""
+    shapes = [(3, 4), (5, 2)] if name != "Affine" else [(2, 3, 2), (4, 6)]
+    if name in ("MulLayer", "AddLayer"):
+        layer, ref = call(submitted), reference()
+        for shape in shapes:
+            x, y, dout = rng.normal(size=shape), rng.normal(size=shape), rng.normal(size=shape)
+            call(layer.forward, x, y)
+            ref.forward(x.copy(), y.copy())
+            first = _pair(call(layer.backward, dout), False, "backward")
+            expect(ref.backward(dout.copy()), first, f"a second forward (shape {shape}) replaces the first",
+                   "forward stores the new inputs every time it is called")
+            expect(ref.backward(dout.copy()), _pair(call(layer.backward, dout), False, "backward"),
+                   "backward gives the same answer when called twice", "backward must not change what forward stored")
+        return
+    if name == "Affine":
+        W, b = rng.normal(size=(6, 3)), rng.normal(size=3)
+        layer, ref = call(submitted, W.copy(), b.copy()), reference(W.copy(), b.copy())
+    else:
+        layer, ref = call(submitted), reference()
+    for shape in shapes:
+        x = rng.normal(size=shape)
+        if name == "Relu":
+            x.flat[::4] = 0.0
+        dout = rng.normal(size=shape[:1] + (3,)) if name == "Affine" else rng.normal(size=shape)
+        expect(ref.forward(x.copy()), as_array(call(layer.forward, x), "forward"),
+               f"forward on a second input of shape {shape}", "forward works on every call, whatever came before")
+        want = ref.backward(dout.copy())
+        expect(want, as_array(call(layer.backward, dout), "backward"),
+               f"backward after forward on shape {shape} uses that input",
+               "keep what forward stores up to date on every call (mask, out, x and its shape)")
+        expect(want, as_array(call(layer.backward, dout), "backward"), "backward gives the same answer when called twice",
+               "do not change self.out, self.x or self.mask in backward")
+
+
+def _with_state(test, name):
+    def run(submitted, reference, rng):
+        test(submitted, reference, rng)
+        _second_calls(submitted, reference, rng, name)
+    return run
+
+
+for _name in ("MulLayer", "AddLayer", "Relu", "Sigmoid", "Affine"):
+    globals()[f"test_{_name}"] = _with_state(globals()[f"test_{_name}"], _name)

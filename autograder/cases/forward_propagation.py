@@ -10,7 +10,7 @@ import warnings
 
 import numpy as np
 
-from autograder.hidden import call, expect, rebound
+from autograder.hidden import call, expect, is_new_array, kind, rebound
 
 ARRAY_HINT = "return a NumPy array of the same shape as the input"
 
@@ -96,7 +96,8 @@ def test_sigmoid(submitted, reference, rng):
 
 
 def test_relu(submitted, reference, rng):
-    inputs = _arrays(rng) + [rng.integers(-5, 6, size=_shape(rng))]
+    inputs = _arrays(rng) + [rng.integers(-5, 6, size=_shape(rng)), np.abs(rng.normal(size=(3, 4))) + 0.5,
+                             rng.normal(size=(4, 5)).T]
     for i, x in enumerate(inputs, 1):
         original = x.copy()
         expected = reference(x.copy())
@@ -105,6 +106,8 @@ def test_relu(submitted, reference, rng):
         expect(expected, _array(result), case, "np.maximum(0, x)")
         expect(True, bool(np.array_equal(x, original)), f"{case}: the input is left unchanged",
                "return a new array; x[x < 0] = 0 changes the caller's array")
+        expect(True, is_new_array(result, x), f"{case}: returns a new array",
+               "np.maximum(0, x) makes a new array even when nothing is negative; do not return x itself")
 
 
 def test_tanh(submitted, reference, rng):
@@ -114,8 +117,10 @@ def test_tanh(submitted, reference, rng):
 
 
 def test_leaky_relu(submitted, reference, rng):
-    inputs = _arrays(rng, count=4) + [rng.integers(-5, 6, size=_shape(rng)).astype(float)]
-    _compare(submitted, reference, inputs, "x where x > 0, alpha * x elsewhere (default alpha = 0.1)")
+    inputs = _arrays(rng, count=4) + [rng.integers(-5, 6, size=_shape(rng)).astype(float),
+                                      rng.integers(-5, 6, size=(3, 4)), rng.normal(size=(5, 3)).T]
+    _compare(submitted, reference, inputs, "x where x > 0, alpha * x elsewhere (default alpha = 0.1); "
+             "an integer x still gives alpha * x exactly (np.where, not writing into an int array)")
     for _ in range(3):
         alpha = float(rng.uniform(0.01, 0.5))
         _compare(submitted, reference, _arrays(rng, count=2), "use the alpha you are given", {"alpha": alpha},
@@ -125,7 +130,7 @@ def test_leaky_relu(submitted, reference, rng):
 def test_elu(submitted, reference, rng):
     hint = "x where x >= 0, alpha * (exp(x) - 1) elsewhere (default alpha = 1.0)"
     with np.errstate(over="ignore", invalid="ignore"):  # only the values are graded here
-        _compare(submitted, reference, _arrays(rng, count=4) + EXTREMES, hint)
+        _compare(submitted, reference, _arrays(rng, count=4) + EXTREMES + [rng.integers(-4, 5, size=(2, 5))], hint)
         for _ in range(3):
             alpha = float(rng.uniform(0.1, 3.0))
             _compare(submitted, reference, _arrays(rng, count=2), hint, {"alpha": alpha},
@@ -142,7 +147,8 @@ def test_softmax(submitted, reference, rng):
     inputs += [rng.normal(scale=3, size=(int(rng.integers(1, 6)), int(rng.integers(2, 7)))) for _ in range(3)]
     inputs += [np.array([1000.0, 1001.0]), np.array([-1000.0, -999.0, -1001.0]), np.array([0.3, 2.9, 4.0]),
                np.array([[1000.0, 1001.0, 999.0], [0.3, 2.9, 4.0], [-800.0, -801.0, -800.5]]),
-               rng.integers(-4, 5, size=(2, 5))]
+               rng.integers(-4, 5, size=(2, 5)), rng.normal(scale=3, size=(1, 6)), rng.normal(size=(4, 1)),
+               rng.normal(scale=3, size=(5, 3)).T, rng.normal(size=1)]
     hint = ("subtract the max first (np.exp(1000) overflows); for a batch, take the max and the sum of "
             "each row: axis=-1, keepdims=True")
     for i, a in enumerate(inputs, 1):
@@ -156,6 +162,7 @@ def test_softmax(submitted, reference, rng):
         expect(0, sum(issubclass(w.category, RuntimeWarning) for w in caught), f"{case}: no overflow warning", hint)
         expect(True, bool(np.array_equal(a, original)), f"{case}: the input is left unchanged",
                "a - np.max(a) makes a new array; a -= ... changes the caller's array")
+        expect(True, is_new_array(result, a), f"{case}: returns a new array", "return exp_a / sum_exp_a, a new array")
 
 
 def _network(rng, sizes):
@@ -196,6 +203,10 @@ def _forward_cases(rng):
                "W3": np.array([[0.1, 0.3], [0.2, 0.4]]), "b3": np.array([0.1, 0.2])}
     cases.append((lecture, np.array([1.0, 0.5])))
     cases.append((lecture, np.array([[1.0, 0.5], [-2.0, 3.0]])))
+    cases.append((lecture, rng.normal(size=(1, 2))))  # a batch of one row stays a batch
+    one_out = _network(rng, [3, 4, 2, 1])  # a network with a single output
+    cases.append((one_out, rng.normal(size=3)))
+    cases.append((one_out, rng.normal(size=(4, 3))))
     return cases
 
 
@@ -253,5 +264,7 @@ def test_batch_accuracy(submitted, reference, rng):
             answer = type(result).__name__
         case = f"case {i} of {len(cases)}"
         expect(expected, answer, f"{case}: accuracy", hint)
+        expect("float", kind(result), f"{case}: a float, as the instructions say",
+               "divide the count by len(x) with /, which gives a float (// gives an int)")
         expect([min(batch_size, n - start) for start in range(0, n, batch_size)], list(batches),
                f"{case}: predict is called once per batch of batch_size rows", hint)

@@ -14,7 +14,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from autograder.hidden import call, expect  # noqa: E402
+from autograder.hidden import call, expect, is_new_array, kind  # noqa: E402
 
 # build_model returns a Keras model, which cannot travel to a judge process as data, so its
 # expected facts are the course design's numbers, written out (the reference builds this model).
@@ -153,6 +153,10 @@ def test_naive_add_matrix_and_vector(submitted, reference, rng):
 
 def test_naive_vector_dot(submitted, reference, rng):
     valid = [(rng.normal(size=n), rng.normal(size=n)) for n in rng.integers(1, 30, size=8)]
+    valid += [(rng.integers(-9, 10, size=5), rng.integers(-9, 10, size=5)), (rng.normal(size=(6, 3))[:, 1], rng.normal(size=6))]
+    for i, args in enumerate(valid[-2:], 1):
+        expect("float", kind(call(submitted, *args)), f"integer or sliced vectors {i}: a float, as the instructions say",
+               "start from z = 0. (a float), not z = 0")
     n = int(rng.integers(2, 10))
     invalid = [(rng.normal(size=n), rng.normal(size=n + 1)), (rng.normal(size=n + 2), rng.normal(size=n)),
                (rng.normal(size=(n, 2)), rng.normal(size=n))]
@@ -196,6 +200,8 @@ def test_prepare_images(submitted, reference, rng):
     batches = [rng.integers(0, 256, size=(int(n), 28, 28)).astype(np.uint8) for n in rng.integers(1, 40, size=5)]
     batches.append(np.full((2, 28, 28), 255, dtype=np.uint8))
     batches.append(np.zeros((1, 28, 28), dtype=np.uint8))
+    batches.append(rng.integers(0, int(rng.integers(60, 200)), size=(3, 28, 28)).astype(np.uint8))  # a dark batch
+    batches.append(np.ascontiguousarray(rng.integers(0, 256, size=(28, 28, 2)).astype(np.uint8).transpose(2, 0, 1)).transpose(0, 2, 1))
     for i, images in enumerate(batches, 1):
         case = f"case {i} of {len(batches)}"
         original = images.copy()
@@ -206,8 +212,10 @@ def test_prepare_images(submitted, reference, rng):
         expect("float32", result.dtype.name if ok else None, f"{case}: dtype", "use .astype('float32')")
         in_range = ok and bool(np.all((result >= 0) & (result <= 1)))
         expect(True, in_range, f"{case}: values in [0, 1]", "divide the pixel values (0–255) by 255")
-        expect(reference(original.copy()), result, f"{case}: values", "pixel / 255, in the original order",
+        expect(reference(original.copy()), result, f"{case}: values",
+               "pixel / 255, in the original order: always 255, not the largest pixel of the batch",
                rtol=1e-6, atol=1e-7)
+        expect(True, is_new_array(result, images), f"{case}: returns a new array", "reshape(...).astype('float32') / 255")
         expect(True, bool(np.array_equal(images, original)), f"{case}: the input must stay unchanged",
                "reshape and astype give new arrays; do not write into images")
 
@@ -220,12 +228,33 @@ def _loss_name(loss):
         return f"<{type(loss).__name__}>"
 
 
+# Every way of asking Keras for the accuracy of integer labels against probabilities.
+_ACCURACY_NAMES = {"accuracy", "acc", "sparse_categorical_accuracy"}
+
+
+def _metric_name(metric):
+    """'accuracy' for any spelling of sparse categorical accuracy (a name, a function or an object), else a marker."""
+    if isinstance(metric, str):
+        return "accuracy" if metric in _ACCURACY_NAMES else metric
+    if isinstance(metric, dict):  # how get_compile_config() serializes a metric object or function
+        class_name, config = metric.get("class_name"), metric.get("config")
+        if class_name == "SparseCategoricalAccuracy":
+            return "accuracy"
+        if class_name == "function" and config in _ACCURACY_NAMES:
+            return "accuracy"
+        return f"<{class_name}>"
+    if type(metric).__name__ == "SparseCategoricalAccuracy":
+        return "accuracy"
+    if callable(metric) and getattr(metric, "__name__", None) in _ACCURACY_NAMES:
+        return "accuracy"
+    return f"<{type(metric).__name__}>"
+
+
 def _metric_names(config):
-    aliases = {"acc": "accuracy"}
     metrics = config.get("metrics") or []
     if not isinstance(metrics, (list, tuple)):
         metrics = [metrics]
-    return [aliases.get(m, m) if isinstance(m, str) else f"<{type(m).__name__}>" for m in metrics]
+    return [_metric_name(m) for m in metrics]
 
 
 def _model_facts(model):
@@ -246,6 +275,7 @@ def _model_facts(model):
         "optimizer": attempt(lambda: type(model.optimizer).__name__.lower()),
         "loss": attempt(lambda: _loss_name(model.loss)),
         "metrics": attempt(lambda: _metric_names(model.get_compile_config())),
+        "learning_rate": attempt(lambda: float(np.asarray(model.optimizer.learning_rate))),
     }
 
 
@@ -277,6 +307,8 @@ def test_build_model(submitted, reference, rng):
     }
     for key, expected in MODEL_SPEC.items():
         expect(expected, facts[key], f"the model's {key.replace('_', ' ')}", hints[key])
+    expect(0.001, facts["learning_rate"], "the optimizer keeps rmsprop's default learning rate, as the instructions say",
+           "optimizer='rmsprop' (or keras.optimizers.RMSprop() without a learning_rate)", rtol=1e-6)
     expect(True, _loss_is_cross_entropy_of_probabilities(model, rng), "the compiled loss on a batch",
            "the model outputs probabilities (softmax), so keep from_logits=False")
 

@@ -29,6 +29,14 @@ def test_mean_squared_error(submitted, reference, rng):
     t = rng.uniform(-1e3, 1e3, size=(3, 7))
     expect(reference(y.copy(), t.copy()), as_number(call(submitted, y, t), "large values"),
            f"case {len(shapes) + 1} of {len(shapes) + 1}: large values", "do not forget the factor ½")
+    more = [("integer arrays", rng.integers(-5, 6, size=7), rng.integers(-5, 6, size=7)),
+            ("an odd integer total", np.array([1, 0, 0]), np.array([0, 0, 0])),
+            ("a transposed array", rng.normal(size=(4, 3)).T, rng.normal(size=(3, 4))),
+            ("empty vectors", np.zeros(0), np.zeros(0))]
+    for what, y, t in more:
+        expect(reference(y.copy(), t.copy()), as_number(call(submitted, y, t), what), f"{what}",
+               "0.5 * np.sum((y - t) ** 2): a sum over every element (an empty sum is 0), "
+               "multiplied by 0.5, not divided with //")
 
 
 def test_cross_entropy_error(submitted, reference, rng):
@@ -49,6 +57,9 @@ def test_cross_entropy_error(submitted, reference, rng):
     y = _probabilities(rng, (8, 10))
     y[np.arange(0, 8, 2), labels[::2]] = 0.0
     cases.append(("batch with zero probabilities, label targets", y, labels))
+    wide = _probabilities(rng, (4, 6))
+    cases.append(("a batch sliced from a wider array, label targets", wide[:, :4][::2], rng.integers(4, size=2)))
+    cases.append(("a transposed batch, one-hot targets", np.ascontiguousarray(wide.T).T, np.eye(6)[rng.integers(6, size=4)]))
     for i, (what, y, t) in enumerate(cases, 1):
         expect(reference(y.copy(), t.copy()), as_number(call(submitted, y, t), f"case {i}"),
                f"case {i} of {len(cases)} ({what})",
@@ -95,12 +106,12 @@ def _quadratic_form(x):
 def test_numerical_gradient(submitted, reference, rng):
     functions = [("sum of squares", _sum_of_squares), ("a wavy function", _wavy),
                  ("a function mixing the entries", _coupled), ("a quadratic form", _quadratic_form)]
-    shapes = [(2,), (5,), (3, 4), (2, 3, 2), (1,)]
+    shapes = [(2,), (5,), (3, 4), (2, 3, 2), (1,), "transposed"]
     n = 0
     for shape in shapes:
         for what, f in functions:
             n += 1
-            x = rng.normal(size=shape)
+            x = rng.normal(size=(4, 3)).T if shape == "transposed" else rng.normal(size=shape)
             original = x.copy()
             got = as_array(call(submitted, f, x, _copy=False), f"case {n}")
             expect(reference(f, original.copy()), got, f"case {n} ({what}, shape {shape})",
@@ -114,6 +125,13 @@ def test_numerical_gradient(submitted, reference, rng):
     expect(reference(f, W), as_array(call(submitted, f, W, _copy=False), "closure case"),
            "closure case (f reads the array itself, as in f = lambda w: net.loss(x, t))",
            "change x in place (x[idx] = tmp_val + h), do not work on a copy", rtol=1e-6, atol=1e-8)
+    # The same, with the array a transposed view: writes through a reshaped copy never reach it.
+    V = rng.normal(size=(3, 2)).T
+    g = lambda _: float(np.sum(np.tanh(data @ V)))  # noqa: E731
+    expect(reference(g, V), as_array(call(submitted, g, V, _copy=False), "closure case"),
+           "closure case on a transposed array (f reads the array itself)",
+           "index x itself (np.nditer with multi_index, or np.ndindex); x.reshape(-1) of a transposed array "
+           "is a copy", rtol=1e-6, atol=1e-8)
 
 
 def _bowl(x):
@@ -188,3 +206,18 @@ def test_SimpleNet(submitted, reference, rng):
                f"net {i + 1}: loss of a batch with label targets", loss_hint)
         expect(ref.loss(xs.copy(), np.eye(3)[labels]), as_number(call(net.loss, xs, np.eye(3)[labels]), "loss"),
                f"net {i + 1}: loss of a batch with one-hot targets", loss_hint)
+    # Two nets alive at once: each keeps its own W, and predict reads it on every call.
+    np.random.seed(int(rng.integers(2 ** 31)))
+    first, second = call(submitted), call(submitted)
+    expect(True, getattr(first, "W", None) is not getattr(second, "W", None)
+           and not np.array_equal(np.asarray(getattr(first, "W", 0.0)), np.asarray(getattr(second, "W", 1.0))),
+           "two nets keep two different W", "draw W in __init__ (self.W = np.random.randn(2, 3)), "
+           "not as a class attribute or a default argument")
+    A, B = rng.normal(size=(2, 3)), rng.normal(size=(2, 3))
+    first.W, second.W = A.copy(), B.copy()
+    x = rng.normal(size=(3, 2))
+    expect(np.dot(x, A), as_array(call(first.predict, x), "predict"), "predict uses its own net's W",
+           "np.dot(x, self.W): read self.W on every call")
+    first.W = B.copy()
+    expect(np.dot(x, B), as_array(call(first.predict, x), "predict"), "predict keeps working after W changes",
+           "do not keep scores or W from an earlier call")

@@ -10,7 +10,7 @@ only, and a hard-coded XOR shows that it never asks the gates.
 
 import numpy as np
 
-from autograder.hidden import call, expect, rebound
+from autograder.hidden import call, dtype_kind, expect, kind, rebound
 
 INPUTS = [(0, 0), (1, 0), (0, 1), (1, 1)]
 INT_TYPES = (int, np.int64, np.int32, np.uint8, np.int8)
@@ -111,11 +111,21 @@ def test_perceptron(submitted, reference, rng):
         cases.append((rng.normal(size=d), rng.normal(size=d), float(rng.normal())))
     cases += [_boundary_case(rng) for _ in range(4)]
     cases.append((np.array([1, 1]), np.array([0.5, 0.5]), -0.7))       # the lecture's AND, int input
+    cases.append((rng.integers(-3, 4, size=5), rng.integers(-3, 4, size=5), int(rng.integers(-2, 3))))  # all ints
+    for _ in range(2):  # a tiny positive weighted sum: float64 sees it, float32 or rounding does not
+        d = int(rng.integers(2, 5))
+        x = rng.integers(1, 4, size=d).astype(float)
+        w = rng.integers(-2, 3, size=d).astype(float)
+        w[0] = float(rng.choice([-2, -1, 1, 2])) + 2.0 ** -35
+        cases.append((x, w, -float(np.dot(x, w)) + 2.0 ** -30 * 3))
+    wide = rng.normal(size=(6, 4))
+    cases.append((wide[:, 1], wide.T[2], float(rng.normal())))  # non-contiguous x (a column) and w
     cases.append((np.array([0.0, 1.0]), np.array([-0.5, -0.5]), 0.7))  # the lecture's NAND
     for i, (x, w, b) in enumerate(cases, 1):
         result = call(submitted, x, w, b)
         expect(reference(x, w, b), _as_int(result), f"case {i} of {len(cases)}: value",
-               "1 when sum(w * x) + b > 0, else 0 (exactly 0 gives 0)")
+               "1 when sum(w * x) + b > 0, else 0 (exactly 0 gives 0, a tiny positive sum gives 1); "
+               "keep NumPy's float64, do not round")
         expect("int", type(result).__name__, f"case {i} of {len(cases)}: type of the result", INT_HINT)
 
 
@@ -139,6 +149,11 @@ def test_train_perceptron(submitted, reference, rng):
         X, y = _dataset(rng)
         cases.append(((X, y), {"lr": float(rng.choice([1.0, 0.5, 0.25])), "epochs": int(rng.integers(1, 16))}))
     cases.append(((np.array(INPUTS), [0, 0, 0, 1]), {"lr": 0.5, "epochs": 20}))  # integer X
+    cases.append(((np.array(INPUTS), [0, 1, 1, 1]), {"epochs": 0}))  # no pass at all: the start values
+    cases.append(((np.array(INPUTS), [0, 1, 1, 1]), {"lr": 1, "epochs": 3}))  # integer X and learning rate
+    X, y = _dataset(rng)
+    cases.append(((np.ascontiguousarray(X.T).T, np.array(y)), {"lr": 0.5, "epochs": 6}))  # a transposed X, y an array
+    cases.append((_needs_all_default_epochs(rng), {}))  # the default epochs=20 shows only after many passes
     alone = rebound(submitted, {"perceptron": lambda x, w, b: _fire(x, w, b)})
     hint = ("start from w = zeros, b = 0.0; visit the rows in order; p = perceptron(x, w, b); "
             "w += lr * (t - p) * x and b += lr * (t - p); at most `epochs` passes")
@@ -148,6 +163,33 @@ def test_train_perceptron(submitted, reference, rng):
         try:
             w, b = result
             answer = (np.asarray(w, dtype=float), float(b))
+            kinds = [dtype_kind(w) if isinstance(w, np.ndarray) else kind(w), kind(b)]
         except (TypeError, ValueError):
-            answer = type(result).__name__
+            answer, kinds = type(result).__name__, None
         expect(reference(*args, **kwargs), answer, f"{case}: (w, b)", hint, rtol=1e-9, atol=1e-12)
+        expect(["float", "float"], kinds, f"{case}: w a float array and b a float, as the instructions say",
+               "w = np.zeros(X.shape[1]) is a float array and b = 0.0 a float, even when no update happens")
+
+
+def _train(X, y, lr, epochs):
+    """The rule of the instructions (the case's own copy, used only to choose inputs)."""
+    w, b = np.zeros(X.shape[1]), 0.0
+    for _ in range(epochs):
+        updated = False
+        for x, t in zip(X, y):
+            error = t - _fire(x, w, b)
+            if error:
+                w, b, updated = w + lr * error * x, b + lr * error, True
+        if not updated:
+            break
+    return w, b
+
+
+def _needs_all_default_epochs(rng):
+    """A data set that never converges and whose (w, b) after 20 passes differs from other pass counts."""
+    while True:
+        X, y = _dataset(rng)
+        w20, b20 = _train(X, y, 0.1, 20)
+        if all(not (np.allclose(w, w20) and np.isclose(b, b20))
+               for w, b in (_train(X, y, 0.1, e) for e in (10, 19, 21, 30, 50, 100))):
+            return X, y

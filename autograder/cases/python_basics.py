@@ -5,7 +5,7 @@ import string
 import numpy as np
 from matplotlib.figure import Figure
 
-from autograder.hidden import call, expect, same_outputs
+from autograder.hidden import call, expect, is_new_array, kind, same_outputs
 
 
 def _word(rng, alphabet=string.ascii_lowercase, max_len=6):
@@ -15,7 +15,14 @@ def _word(rng, alphabet=string.ascii_lowercase, max_len=6):
 def test_arithmetic(submitted, reference, rng):
     pairs = [(int(rng.integers(-50, 51)), int(rng.choice([-1, 1]) * rng.integers(1, 7))) for _ in range(12)]
     pairs += [(float(rng.uniform(-20, 20)), int(rng.integers(1, 4))) for _ in range(4)]
+    pairs += [(int(b) * int(rng.integers(-5, 6)), int(b)) for b in rng.integers(1, 6, size=3)]  # exact divisions
     same_outputs(submitted, reference, pairs, hint="one entry per operator: + - * / // % **")
+    for i, (a, b) in enumerate(pairs, 1):
+        result = call(submitted, a, b)
+        kinds = {op: kind(v) for op, v in result.items()} if isinstance(result, dict) else kind(result)
+        expect({op: kind(v) for op, v in reference(a, b).items()}, kinds,
+               f"case {i} of {len(pairs)}: each value has the type a <op> b gives",
+               "use the operators themselves: / always gives a float, // and % of ints give ints")
 
 
 def test_type_name(submitted, reference, rng):
@@ -35,6 +42,12 @@ def test_count_words(submitted, reference, rng):
     vocab = ["apple", "orange", "tax", "price", "a", "b"]
     inputs = [([str(w) for w in rng.choice(vocab, size=n)],) for n in rng.integers(0, 15, size=8)]
     same_outputs(submitted, reference, inputs + [([],)], hint="start from an empty dict and add 1 per word")
+    words = [str(w) for w in rng.choice(vocab, size=6)]
+    first = call(submitted, words)
+    expect(reference(list(words)), call(submitted, words), "keeps working on a second call",
+           "make the empty dict inside the function: a default argument counts={} is shared by every call")
+    expect(True, first is not None and call(submitted, words) is not first, "returns a new dict on every call",
+           "counts = {} inside the function")
 
 
 def test_truth_table(submitted, reference, rng):
@@ -54,12 +67,18 @@ def test_hello(submitted, reference, rng):
 
 
 def test_Man(submitted, reference, rng):
+    men = []
     for i in range(5):
-        name = _word(rng).title()
+        name = _word(rng).title() + "abcde"[i]
         man = call(submitted, name)
+        men.append((name, man))
         expect(name, getattr(man, "name", None), f"object {i + 1}: attribute name", "store the name on self")
         expect(reference(name).hello(), call(man.hello), f"object {i + 1}: hello()")
         expect(reference(name).goodbye(), call(man.goodbye), f"object {i + 1}: goodbye()")
+    # Every object keeps its own name while the others live on.
+    for i, (name, man) in enumerate(men, 1):
+        expect(reference(name).hello(), call(man.hello), f"object {i} still greets with its own name",
+               "self.name = name stores the name on this object; Man.name = name would share it")
 
 
 def test_array_facts(submitted, reference, rng):
@@ -71,22 +90,33 @@ def test_array_facts(submitted, reference, rng):
 
 
 def test_top_left_block(submitted, reference, rng):
-    for i in range(6):
+    for i in range(8):
         a = rng.integers(-99, 100, size=(int(rng.integers(2, 7)), int(rng.integers(3, 7))))
+        if i == 6:
+            a = rng.normal(size=(5, 4)).T  # a transposed array
+        elif i == 7:
+            a = a.astype(float)
         result = call(submitted, a, _copy=False)
-        expect(reference(a.copy()), result, f"case {i + 1} of 6", "rows :2, columns 1:3")
+        expect(reference(a.copy()), result, f"case {i + 1} of 8", "rows :2, columns 1:3")
         expect(True, isinstance(result, np.ndarray) and bool(np.shares_memory(result, a)),
-               f"case {i + 1} of 6: the block must be a view, not a copy", "use slicing, not np.array or .copy()")
+               f"case {i + 1} of 8: the block must be a view, not a copy", "use slicing, not np.array or .copy()")
 
 
 def test_center_columns(submitted, reference, rng):
-    for i in range(6):
-        X = rng.normal(loc=rng.uniform(-5, 5), size=(int(rng.integers(1, 8)), int(rng.integers(1, 5))))
+    inputs = [rng.normal(loc=rng.uniform(-5, 5), size=(int(rng.integers(1, 8)), int(rng.integers(1, 5))))
+              for _ in range(6)]
+    inputs += [rng.integers(-9, 10, size=(4, 3)), rng.normal(size=(1, 4)), rng.normal(size=(3, 5)).T]
+    row = rng.integers(1, 6, size=(1, 3)) / 2
+    inputs.append(np.vstack([row, -row]))  # already centred: the result is still a new array
+    for i, X in enumerate(inputs, 1):
+        case = f"case {i} of {len(inputs)}"
         original = X.copy()
-        expect(reference(original.copy()), call(submitted, X, _copy=False), f"case {i + 1} of 6",
-               "subtract X.mean(axis=0)", rtol=1e-9)
-        expect(True, bool(np.array_equal(X, original)), f"case {i + 1} of 6: the input array must stay unchanged",
+        result = call(submitted, X, _copy=False)
+        expect(reference(original.copy()), result, case,
+               "subtract X.mean(axis=0); an integer X gives a float result", rtol=1e-9)
+        expect(True, bool(np.array_equal(X, original)), f"{case}: the input array must stay unchanged",
                "return a new array: X - m, not X -= m")
+        expect(True, is_new_array(result, X), f"{case}: returns a new array", "return X - X.mean(axis=0)")
 
 
 def _line_data(ax, label):
@@ -114,3 +144,5 @@ def test_plot_sin_cos(submitted, reference, rng):
         expect(func(x), data[1] if data else None, f"y values of {label}")
     expect(True, ax is not None and ax.get_legend() is not None, "the figure must have a legend", "ax.legend()")
     expect(True, ax is not None and bool(ax.get_title()), "the figure must have a title", "ax.set_title(...)")
+    expect(True, ax is not None and bool(ax.get_xlabel()) and bool(ax.get_ylabel()), "both axes are labelled",
+           "ax.set_xlabel(...) and ax.set_ylabel(...)")

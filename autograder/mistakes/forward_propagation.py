@@ -84,3 +84,80 @@ def batch_accuracy(network, x, t, batch_size=100):
 
 # The demo's `beginner` hands these in and gets the other exercises right.
 BEGINNER = ["sigmoid", "relu", "softmax"]
+
+# Further plausible mistakes, each passing the visible checks; tests/test_hidden_tests.py proves
+# that the hidden tests catch every one.
+MORE_MISTAKES = {
+    "relu": [
+        # Returns the input itself when nothing is negative.
+        '''
+def relu(x):
+    if np.all(x >= 0):
+        return x
+    return np.maximum(0, x)
+''',
+    ],
+    "leaky_relu": [
+        # Writes alpha * x into a copy of x: an integer x truncates alpha * x to an int.
+        '''
+def leaky_relu(x, alpha=0.1):
+    out = x.copy()
+    out[x <= 0] = alpha * x[x <= 0]
+    return out
+''',
+    ],
+    "elu": [
+        # Same idea: a copy of an integer x cannot hold alpha * (exp(x) - 1).
+        '''
+def elu(x, alpha=1.0):
+    out = x.copy()
+    neg = x < 0
+    out[neg] = alpha * (np.exp(x[neg]) - 1)
+    return out
+''',
+    ],
+    "softmax": [
+        # Squeezes the result: a batch of one row comes back as a vector.
+        '''
+def softmax(a):
+    exp_a = np.exp(a - np.max(a, axis=-1, keepdims=True))
+    return np.squeeze(exp_a / np.sum(exp_a, axis=-1, keepdims=True))
+''',
+        # Computes the exponentials in float32 "to save memory".
+        '''
+def softmax(a):
+    exp_a = np.exp((a - np.max(a, axis=-1, keepdims=True)).astype(np.float32))
+    return exp_a / np.sum(exp_a, axis=-1, keepdims=True)
+''',
+    ],
+    "predict": [
+        # Squeezes the output: a batch of one row, or one output unit, loses an axis.
+        '''
+def predict(network, x):
+    z1 = sigmoid(np.dot(x, network["W1"]) + network["b1"])
+    z2 = sigmoid(np.dot(z1, network["W2"]) + network["b2"])
+    return np.squeeze(softmax(np.dot(z2, network["W3"]) + network["b3"]))
+''',
+    ],
+    "forward": [
+        # Flattens to 2-D and back with ravel for a single input, but ravels a batch of one row too.
+        '''
+def forward(network, x):
+    x = np.atleast_2d(x)
+    z1 = sigmoid(np.dot(x, network["W1"]) + network["b1"])
+    z2 = sigmoid(np.dot(z1, network["W2"]) + network["b2"])
+    y = identity_function(np.dot(z2, network["W3"]) + network["b3"])
+    return y[0] if len(y) == 1 else y
+''',
+    ],
+    "batch_accuracy": [
+        # Ignores batch_size: always batches of the lecture's 100 rows.
+        '''
+def batch_accuracy(network, x, t, batch_size=100):
+    hits = 0
+    for i in range(0, len(x), 100):
+        hits += np.sum(np.argmax(predict(network, x[i:i + 100]), axis=1) == t[i:i + 100])
+    return hits / len(x)
+''',
+    ],
+}

@@ -263,3 +263,34 @@ def train_step(model, optimizer, x, y):
 
 # The demo's `beginner` hands these in and gets the other exercises right.
 BEGINNER = ["naive_matrix_dot", "prepare_images", "train_step"]
+
+# Mistakes of the kinds issue 12 lists: settings the lesson fixes, edge inputs, types.
+MORE_MISTAKES["prepare_images"].append('''
+def prepare_images(images):
+    # Scales by the brightest pixel of the batch instead of by 255.
+    x = images.reshape((len(images), 28 * 28)).astype("float32")
+    return x / max(float(x.max()), 1.0)
+''')
+MORE_MISTAKES["build_model"].append('''
+def build_model():
+    # A "faster" learning rate than the lecture's rmsprop.
+    model = keras.Sequential([
+        keras.Input(shape=(28 * 28,)),
+        keras.layers.Dense(512, activation="relu"),
+        keras.layers.Dense(10, activation="softmax"),
+    ])
+    model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=0.01),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+''')
+MORE_MISTAKES["naive_vector_dot"].append('''
+def naive_vector_dot(x, y):
+    # Starts from the int 0: integer vectors give an int, not the float the exercise asks for.
+    assert len(x.shape) == 1
+    assert len(y.shape) == 1
+    assert x.shape[0] == y.shape[0]
+    z = 0
+    for i in range(x.shape[0]):
+        z += x[i] * y[i]
+    return z
+''')

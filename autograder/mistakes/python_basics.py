@@ -86,3 +86,77 @@ def plot_sin_cos():
 
 # The demo's `beginner` hands these in and gets the other exercises right.
 BEGINNER = ["arithmetic", "type_name", "hello", "top_left_block"]
+
+# Further plausible mistakes, each passing the visible checks; tests/test_hidden_tests.py proves
+# that the hidden tests catch every one.
+MORE_MISTAKES = {
+    "arithmetic": [
+        # "Tidies" an exact division into an int: 6 / 3 gives 2, but / always gives a float.
+        '''
+def arithmetic(a, b):
+    q = a / b
+    return {"+": a + b, "-": a - b, "*": a * b, "/": int(q) if q == int(q) else q,
+            "//": a // b, "%": a % b, "**": a ** b}
+''',
+    ],
+    "count_words": [
+        # The dict is a default argument: it is shared by every call and keeps growing.
+        '''
+def count_words(words, counts={}):
+    for word in words:
+        counts[word] = counts.get(word, 0) + 1
+    return dict(counts) if not words else counts
+''',
+    ],
+    "Man": [
+        # Stores the name on the class: every Man greets with the newest name.
+        '''
+class Man:
+    def __init__(self, name):
+        Man.name = name
+
+    def hello(self):
+        return "Hello " + Man.name + "!"
+
+    def goodbye(self):
+        return "Good-bye " + Man.name + "!"
+''',
+    ],
+    "top_left_block": [
+        # Copies when the array is not C-contiguous (np.ascontiguousarray).
+        '''
+def top_left_block(a):
+    return np.ascontiguousarray(a)[:2, 1:3]
+''',
+    ],
+    "center_columns": [
+        # Starts from zeros_like(X): an integer X gives truncated integer results.
+        '''
+def center_columns(X):
+    result = np.zeros_like(X)
+    result[...] = X - X.mean(axis=0)
+    return result
+''',
+        # Centres in place on a copy only when it thinks it must; otherwise returns X itself.
+        '''
+def center_columns(X):
+    m = X.mean(axis=0)
+    if np.allclose(m, 0):
+        return X
+    return X - m
+''',
+    ],
+    "plot_sin_cos": [
+        # Everything but the axis labels.
+        '''
+def plot_sin_cos():
+    x = np.arange(0, 6, 0.1)
+    fig, ax = plt.subplots()
+    ax.plot(x, np.sin(x), label="sin")
+    ax.plot(x, np.cos(x), linestyle="--", label="cos")
+    ax.set_title("sin & cos")
+    ax.legend()
+    return fig
+''',
+    ],
+}

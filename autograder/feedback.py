@@ -1,0 +1,50 @@
+"""Feedback: ``feedback/<student>/<assignment>/<notebook>.html`` as ``nbgrader generate_feedback`` writes it,
+with every student-made piece of HTML sanitized, and nbgrader's ``timestamp.txt`` beside it."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import nbformat
+from nbgrader import utils
+
+from autograder.paths import Course
+
+
+@functools.lru_cache(maxsize=1)
+def exporter():
+    """nbgrader's feedback HTML exporter, configured as ``nbgrader generate_feedback`` configures it,
+    plus nbconvert's HTML sanitizing of markdown and outputs (built once per worker)."""
+    from nbconvert.exporters import HTMLExporter
+    from traitlets.config import Config
+
+    formgrader = Path(utils.__file__).parent / "server_extensions" / "formgrader"
+    return HTMLExporter(config=Config({"HTMLExporter": {
+        "template_name": "feedback", "sanitize_html": True,
+        "extra_template_basedirs": [str(formgrader / "templates")],
+        "extra_template_paths": [str(formgrader / "static" / "node_modules" / "bootstrap" / "dist" / "css")]}}))
+
+
+def write(course: Course, student: str, assignment: str, notebook: str) -> Path:
+    """Write the feedback of one autograded notebook; return the HTML file's path."""
+    from jupyter_core.paths import jupyter_config_dir
+    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+    from nbconvert.preprocessors.sanitize import SanitizeHTML
+    from nbgrader.preprocessors import GetGrades
+
+    nb = nbformat.read(course.student_file("autograded", student, assignment, f"{notebook}.ipynb"), as_version=4)
+    resources = {"nbgrader": {"db_url": course.db_url, "assignment": assignment, "notebook": notebook,
+                              "student": student}, "config_dir": jupyter_config_dir()}
+    for pre in (GetGrades(), SanitizeHTML(), CSSHTMLHeaderPreprocessor()):
+        nb, resources = pre.preprocess(nb, resources)
+    body, _ = exporter().from_notebook_node(nb, resources=resources)
+    path = course.student_file("feedback", student, assignment, f"{notebook}.html")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(body, encoding="utf-8")
+    # nbgrader's release_feedback reads these two beside the feedback: the submission's time and secret
+    for name, folder in (("timestamp.txt", "autograded"), ("submission_secret.txt", "submitted")):
+        source = course.student_file(folder, student, assignment, name)
+        if source.is_file() and not source.is_symlink() and source.stat().st_size < 1000:
+            (path.parent / name).write_text(source.read_text(errors="replace"))
+    return path

@@ -1,0 +1,37 @@
+"""The grader's limits, in one place: the project's grader, plain ``nbgrader autograde``
+(through ``nbgrader_config.py``) and the sandbox read them from here.
+``python -m autograder grade --help`` can override the per-notebook ones."""
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-submission limits of the grader."""
+
+    cell_seconds: float = 60.0        # one cell's wall time
+    notebook_seconds: float = 300.0   # the whole notebook's wall time
+    memory_mb: int = 6144             # the kernel's address space (TensorFlow alone maps ~2 GB)
+    output_kb: int = 512              # outputs kept per cell (display updates included); the rest is dropped
+    file_mb: int = 64                 # largest file the kernel may write
+    workdir_mb: int = 256             # the kernel's private work folder (a tmpfs): all it may write
+    processes: int = 256              # processes and threads of the sandbox's user (TensorFlow starts many)
+    cpu_seconds: int = 900            # CPU time of the kernel (threads add up)
+    submission_mb: int = 200          # a larger notebook file is not even parsed
+    notebook_mb: int = 32             # the autograded notebook (and so the feedback) is cut to this size
+
+    @staticmethod
+    def default_workers() -> int:
+        """Return the default number of parallel students: the machine's cores."""
+        return os.cpu_count() or 1
+
+
+# The kernel → judge channel: a message larger than this, or more of them, is refused
+# (an honest check of the course sends a few hundred KB at most, once per check call).
+JUDGE_MESSAGE_BYTES = 16 * 2**20
+JUDGE_MESSAGES = 2000
+# The worker → parent channel: one frame per answer; the notebook inside is already capped.
+WORKER_FRAME_BYTES = 2 * Limits.notebook_mb * 2**20
+# Report cells: a note or flag longer than this is cut.
+TEXT_CHARS = 500

@@ -1,0 +1,211 @@
+"""The grading command's parent: finds the work, hands it to worker processes, writes every result.
+
+Each worker (``python -m autograder.worker``) talks to this process over its own socket pair,
+never over stdin/stdout (which are ``/dev/null``); every answer is validated against the task
+it answers (:mod:`autograder.wire`) and read with a time limit. Garbage, silence or a dead
+worker costs that one task a note; the worker is replaced and the batch goes on. This process
+is the only writer of the gradebook (:mod:`autograder.store`), and holds a lock file while it
+writes, removed at the end however the run ends.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import itertools
+import os
+import queue
+import socket
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import asdict
+
+from nbgrader.api import Gradebook, MissingEntry
+from tqdm import tqdm
+
+from autograder import intake, store
+from autograder.intake import Rejected, Task
+from autograder.limits import WORKER_FRAME_BYTES, Limits
+from autograder.paths import Course
+from autograder.wire import BadMessage, Result, receive_frame, result_from_frame, send_frame
+
+
+class GradingError(RuntimeError):
+    """The command cannot start (no such assignment, gradebook locked, no sandbox, ...)."""
+
+
+def notebooks_of(course: Course, assignment: str) -> list[str]:
+    """Return the notebook names of ``assignment`` as the gradebook knows them (after `make release`)."""
+    try:
+        with Gradebook(course.db_url) as gb:
+            return [nb.name for nb in gb.find_assignment(assignment).notebooks]
+    except MissingEntry:
+        raise GradingError(f"assignment {assignment!r} is not in the gradebook: run `make release` first") from None
+
+
+class Worker:
+    """A long-lived worker process (imports paid once), replaced when it fails."""
+
+    _ids = itertools.count(1)
+
+    def __init__(self, course: Course):
+        self.course = course
+        self.proc = None
+        self.channel = None
+
+    def _start(self) -> None:
+        self.channel, theirs = socket.socketpair()
+        env = dict(os.environ, PATH=f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ.get('PATH', '')}")
+        self.proc = subprocess.Popen([sys.executable, "-m", "autograder.worker", str(theirs.fileno())],
+                                     cwd=self.course.root, env=env, pass_fds=[theirs.fileno()],
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        theirs.close()
+
+    def stop(self) -> None:
+        """End the worker process."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        if self.channel:
+            self.channel.close()
+        self.proc = self.channel = None
+
+    def _ask(self, kind: str, task: dict, timeout: float) -> dict:
+        if self.proc is None or self.proc.poll() is not None:
+            self.stop()
+            self._start()
+        task_id = next(self._ids)
+        send_frame(self.channel, {"kind": kind, "task_id": task_id, "task": task})
+        frame = receive_frame(self.channel, WORKER_FRAME_BYTES, timeout)
+        if frame.get("task_id") != task_id:
+            raise BadMessage("an answer to another task")
+        return frame
+
+    def grade(self, task: Task, limits: Limits) -> Result:
+        """Grade one task; whatever happens in the worker, return a Result."""
+        if task.path is None:
+            return Result(task.student, task.assignment, task.notebook, status="not graded", reasons=list(task.notes))
+        spec = {"path": str(task.path), "student": task.student, "assignment": task.assignment,
+                "notebook": task.notebook, "root": str(self.course.root), "limits": asdict(limits)}
+        start = time.monotonic()
+        try:
+            frame = self._ask("grade", spec, limits.notebook_seconds + 60)
+            result = result_from_frame(frame, frame["task_id"], spec)
+        except (OSError, BadMessage) as exc:
+            self.stop()
+            return Result(task.student, task.assignment, task.notebook, status="not graded",
+                          reasons=task.notes + [f"the grading process failed ({exc}) and was replaced"],
+                          seconds=time.monotonic() - start)
+        result.reasons = task.notes + result.reasons
+        return result
+
+    def feedback(self, task: Task) -> str | None:
+        """Have the worker write the task's HTML feedback; return an error message or None."""
+        spec = {"student": task.student, "assignment": task.assignment, "notebook": task.notebook,
+                "root": str(self.course.root)}
+        try:
+            answer = self._ask("feedback", spec, 300)
+        except (OSError, BadMessage) as exc:
+            self.stop()
+            return str(exc)
+        return None if answer.get("ok") is True else str(answer.get("error", "unknown error"))[:300]
+
+
+def grade(course: Course, assignments: list[str], workers: int, limits: Limits, force: bool = False,
+          students: list[str] | None = None, quiet: bool = False) -> tuple[list[dict], list[Rejected]]:
+    """Grade every submission of ``assignments``; return one summary per notebook and the rejected folders."""
+    from autograder.sandbox import SandboxUnavailable, require_bwrap
+
+    try:
+        require_bwrap()
+    except SandboxUnavailable as exc:
+        raise GradingError(str(exc)) from None
+    try:
+        lock = open(course.lock, "x+")
+    except FileExistsError:
+        lock = open(course.lock, "r+")
+    try:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise GradingError("another grading run is using this course directory; wait for it to finish") from None
+        try:
+            return _grade_locked(course, assignments, workers, limits, force, students, quiet)
+        finally:
+            course.lock.unlink(missing_ok=True)
+    finally:
+        lock.close()
+
+
+def _grade_locked(course, assignments, workers, limits, force, students, quiet):
+    expected = {a: notebooks_of(course, a) for a in assignments}  # fail before grading if one is not released
+    summaries, todo, rejected = [], [], []
+    # Later lessons are the slow ones (TensorFlow): start them first so no worker idles at the end.
+    for assignment in sorted(assignments, reverse=True):
+        tasks, refused = intake.find_tasks(course, assignment, expected[assignment], students)
+        rejected += refused
+        for task in tasks:
+            digest = store.fingerprint(task) if task.path else "missing"
+            previous = None if force else store.read_marker(course, task, digest)
+            if previous is not None:
+                summaries.append(previous)  # graded, unchanged: resume
+            else:
+                todo.append((task, digest))
+    return summaries + _grade_all(course, todo, workers, limits, quiet), rejected
+
+
+def _grade_all(course: Course, todo: list, workers: int, limits: Limits, quiet: bool) -> list[dict]:
+    """Grade ``todo`` [(task, digest)] with ``workers`` worker processes; write as results arrive."""
+    summaries, problems = [], 0
+    bar = tqdm(total=len(todo), desc="grading", unit="notebook", disable=quiet or not todo)
+    idle = queue.Queue()
+    pool_size = max(1, min(workers, len(todo)))
+    for _ in range(pool_size):
+        idle.put(Worker(course))
+    writing = threading.Lock()  # one writer at a time: the gradebook is never written concurrently
+
+    def run(task: Task) -> Result:
+        worker = idle.get()
+        try:
+            result = worker.grade(task, limits)
+            stamp, note = intake.timestamp(course, task.student, task.assignment)
+            if note:
+                result.reasons.append(note)
+            with writing:
+                try:
+                    store.save(course, result, stamp)
+                except Exception as exc:  # e.g. a grade id nbgrader does not know: this notebook only
+                    result.status = "not graded"
+                    result.reasons.append(f"the result could not be saved ({type(exc).__name__}: {str(exc)[:200]})")
+                    return result
+            problem = worker.feedback(task)
+            if problem:
+                result.reasons.append(f"feedback could not be written ({problem})")
+            return result
+        finally:
+            idle.put(worker)
+
+    try:
+        with ThreadPoolExecutor(max_workers=pool_size) as pool:
+            futures = {pool.submit(run, task): (task, digest) for task, digest in todo}
+            for future in as_completed(futures):
+                task, digest = futures[future]
+                try:
+                    result = future.result()
+                except Exception as exc:  # a bug of ours: this notebook is reported, the batch goes on
+                    result = Result(task.student, task.assignment, task.notebook, status="not graded",
+                                    reasons=[f"internal grader error ({type(exc).__name__}: {str(exc)[:200]})"])
+                summary = {k: v for k, v in asdict(result).items() if k != "executed"}
+                if result.status == "graded":
+                    store.write_marker(course, task, digest, summary)
+                summaries.append(summary)
+                problems += result.status != "graded" or bool(result.reasons)
+                bar.set_postfix(problems=problems, flagged=sum(bool(s["flags"]) for s in summaries))
+                bar.update()
+    finally:
+        bar.close()
+        while not idle.empty():
+            idle.get().stop()
+    return summaries
