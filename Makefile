@@ -32,7 +32,7 @@ grade: $(STAMP) sandbox
 	$(BIN)/python -m autograder grade $(ARGS)
 
 test: $(STAMP) browser sandbox
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 # Measure the course's speed (several minutes) and write the table to BENCHMARKS.md beside autograder/.
 bench: $(STAMP) sandbox
