@@ -170,7 +170,8 @@ def _attacks() -> list[Case]:
                "    s = socket.socket(fileno=os.dup(int(os.environ['COURSE_JUDGE_FD'])))\n"
                "    s.sendall(json.dumps({'type': 'check', 'module': 'python_basics', 'name': 'arithmetic',"
                " 'observations': [{'__dict__': []}] * 40, 'failure': None}).encode() + b'\\n')\n"
-               "    s.recv(100)\n    return {'+': a + b}\n")
+               "    s.recv(100)\n"
+               "    return {'+': a + b, '-': a - b, '*': a * b, '/': a / b, '//': a // b, '%': a % b, '**': a ** b}\n")
     html = _reference()
     html.cells.insert(1, nbformat.v4.new_markdown_cell(
         "<script>alert('md')</script> <img src=x onerror=\"alert('img')\"> [click](javascript:alert('link'))"))
@@ -182,9 +183,10 @@ def _attacks() -> list[Case]:
         Case("spams-every-descriptor", _file(_with(
             "import os\nline = b'{\"task_id\": 1, \"result\": {\"student\": \"honest-control-1\"}}\\n'\n"
             "for fd in range(0, 200):\n    try:\n        os.write(fd, line * 3 + b'half a li')\n"
-            "    except OSError:\n        pass\n", answers=WRONG_ARITHMETIC)), 0,
-            notes=["grading process failed"], status="not graded"),  # it wedges its own kernel: only it loses
+            "    except OSError:\n        pass\n", answers=WRONG_ARITHMETIC)), 0, {"garbage"},
+            notes=["the kernel"]),  # it breaks its own kernel (dead, or wedged and stopped): only it loses
         Case("forges-judge-messages", _file(_with(forged, answers=WRONG_ARITHMETIC)), FULL - 1, {"judge refused"}),
+        # right answers, but its own forged answer takes the cell's one check first: the point is lost
         Case("preempts-its-check", _file(_with(preempt, before="test_arithmetic")), FULL - 1, {"judge refused"}),
         Case("forges-guard-events", _file(_with(
             _SEND + "judge.sendall(b'{\"type\": \"event\", \"kind\": \"=HYPERLINK(1)\", '\n"
@@ -197,7 +199,7 @@ def _attacks() -> list[Case]:
             "import ctypes, os, signal\nlibc = ctypes.CDLL(None)\nlibc.kill(-1, 9)\n"
             "for pid in range(1, 400):\n    if pid != os.getpid():\n        try:\n"
             "            os.kill(pid, signal.SIGKILL)\n        except OSError:\n            pass\n")),
-            FULL, {"process"}),
+            0, {"process"}, notes=["kernel died"]),  # it can kill only its own sandbox (pid 1 there): itself
         Case("writes-grader-code", _file(_with(
             "import os, sys, glob\ntargets = glob.glob('/opt/grader/autograder/**/*.py', recursive=True)\n"
             "targets += [os.path.join(p, 'sitecustomize.py') for p in sys.path if 'site-packages' in p]\n"

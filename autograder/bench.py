@@ -62,10 +62,24 @@ def grading_floor(repeats: int) -> tuple[float, float, list[Row]]:
     """A kernel start with one trivial cell, and TensorFlow's import: what grading cannot go below."""
     trivial = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
     kernel = median_seconds(lambda: _execute(trivial, tempfile.gettempdir(), True), repeats)
+    sandboxed = median_seconds(lambda: _sandboxed(trivial), repeats)
     tf = median_seconds(lambda: _run([sys.executable, "-c", "import tensorflow"], ROOT,
                                      dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")), repeats)
     return kernel, tf, [("kernel start + one trivial cell", f"{kernel:.2f} s", f"median of {repeats}"),
+                        ("the same in the grader's sandbox, judge listening", f"{sandboxed:.2f} s",
+                         f"median of {repeats}; the sandbox costs {sandboxed - kernel:+.2f} s per notebook"),
                         ("`import tensorflow`", f"{tf:.2f} s", f"median of {repeats}, fresh process")]
+
+
+def _sandboxed(nb) -> None:
+    from autograder.limits import Limits
+    from autograder.wire import Result
+    from autograder.worker import run_judged
+
+    result = Result("bench", "bench", "bench")
+    run_judged(nbformat.from_dict(nb), Limits(), result)
+    if result.reasons:
+        raise RuntimeError(f"the sandboxed kernel failed: {result.reasons}")
 
 
 def _write(root: Path, students: dict[str, dict[str, object]]) -> None:

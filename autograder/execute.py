@@ -13,6 +13,7 @@ import threading
 import time
 
 import nbformat
+import zmq
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
@@ -27,6 +28,14 @@ OUTPUT_MESSAGES = {"stream", "display_data", "execute_result", "error", "update_
 def error_output(name: str, text: str):
     """Return an nbformat error output: nbgrader gives a test cell holding one no points."""
     return nbformat.v4.new_output("error", ename=name, evalue=text, traceback=[f"{name}: {text}"])
+
+
+def add_grader_notes(nb, reasons: list[str]) -> None:
+    """Open ``nb`` with a *Grader notes* cell listing ``reasons`` (what cost points beyond wrong answers)."""
+    if reasons:
+        nb.cells.insert(0, nbformat.v4.new_markdown_cell(
+            "**Grader notes** — these cost points beyond wrong answers:\n\n"
+            + "\n".join(f"- {reason}" for reason in reasons)))
 
 
 def is_test(cell) -> bool:
@@ -53,7 +62,11 @@ class SandboxClient(NotebookClient):
     async def _async_handle_timeout(self, timeout, cell=None):
         # The kernel is interrupted and usually answers with a KeyboardInterrupt: remember why.
         self.timed_out = True
-        return await super()._async_handle_timeout(timeout, cell)
+        try:
+            return await super()._async_handle_timeout(timeout, cell)
+        except zmq.Again:  # it does not even take the interrupt: it broke its own channels
+            _kill(self)
+            raise DeadKernelError("the kernel stopped answering and was stopped") from None
 
     def process_message(self, msg, cell, cell_index):
         kind = msg.get("msg_type") or msg.get("header", {}).get("msg_type")
@@ -138,6 +151,13 @@ def _run_cells(nb, client, judge: Judge, limits: Limits, result: Result, deadlin
                        "the kernel died (it crashed, exited, or ran out of memory: the limit is "
                        f"{limits.memory_mb} MB); this cell and the ones after it did not finish")
             result.reasons.append(f"the kernel died in cell {index}")
+            break
+        except zmq.Again:  # the kernel broke its own channels: nothing more can be sent to it
+            _kill(client)
+            _stop_here(nb, code_cells[position:], "KernelUnresponsive",
+                       "the kernel stopped answering the grader and was stopped; this cell and the ones after it "
+                       "did not finish")
+            result.reasons.append(f"the kernel stopped answering in cell {index}")
             break
         except CellTimeoutError:  # raised instead of reported when the kernel ignores the interrupt
             nb.cells[index].outputs.append(error_output("CellTimeoutError", "the cell did not finish"))

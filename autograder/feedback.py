@@ -4,12 +4,35 @@ with every student-made piece of HTML sanitized, and nbgrader's ``timestamp.txt`
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 import nbformat
 from nbgrader import utils
 
 from autograder.paths import Course
+
+
+# What a lesson's markdown may render to in feedback: text formatting, lists, tables, images, links
+# (http, https, mailto, data) — no scripts, no event handlers, no javascript: URLs.
+MARKDOWN_TAGS = ["a", "abbr", "b", "blockquote", "br", "code", "del", "div", "em", "h1", "h2", "h3", "h4", "h5",
+                 "h6", "hr", "i", "img", "li", "ol", "p", "pre", "span", "strong", "sub", "sup", "table", "tbody",
+                 "td", "th", "thead", "tr", "ul"]
+MARKDOWN_ATTRIBUTES = {"a": ["href", "title"], "img": ["src", "alt", "title"], "*": ["class"]}
+
+
+def safe_markdown(source: str) -> str:
+    """Return the markdown ``source`` rendered to HTML and sanitized (bleach, as nbconvert's sanitizer uses),
+    as markdown that renders to exactly that HTML. The exporter would otherwise pass raw HTML and
+    markdown links through to the page as written."""
+    import bleach
+    from nbconvert.filters import markdown2html
+
+    html = bleach.clean(markdown2html(source), tags=MARKDOWN_TAGS, attributes=MARKDOWN_ATTRIBUTES,
+                        protocols=["http", "https", "mailto", "data"])
+    # One HTML block with no blank line: the exporter, rendering this "markdown" again, passes it as it is
+    # (a second rendering would turn link syntax left in the text into live links).
+    return "<div>\n" + re.sub(r"\n\s*\n", "\n", html).strip() + "\n</div>"
 
 
 @functools.lru_cache(maxsize=1)
@@ -36,7 +59,13 @@ def write(course: Course, student: str, assignment: str, notebook: str) -> Path:
     nb = nbformat.read(course.student_file("autograded", student, assignment, f"{notebook}.ipynb"), as_version=4)
     resources = {"nbgrader": {"db_url": course.db_url, "assignment": assignment, "notebook": notebook,
                               "student": student}, "config_dir": jupyter_config_dir()}
-    for pre in (GetGrades(), SanitizeHTML(), CSSHTMLHeaderPreprocessor()):
+    sanitizer = SanitizeHTML()
+    for cell in nb.cells:
+        if cell.cell_type in ("markdown", "raw"):
+            cell.cell_type, cell.source = "markdown", safe_markdown(cell.source)
+        elif cell.cell_type == "code":
+            cell.outputs = sanitizer.sanitize_code_outputs(cell.outputs)
+    for pre in (GetGrades(), CSSHTMLHeaderPreprocessor()):
         nb, resources = pre.preprocess(nb, resources)
     body, _ = exporter().from_notebook_node(nb, resources=resources)
     path = course.student_file("feedback", student, assignment, f"{notebook}.html")

@@ -37,7 +37,6 @@ import numpy as np
 from course.compare import mismatch
 
 
-
 class Wrong(Exception):
     """Raised by a case module when the submission gives a wrong answer (message shows no values)."""
 
@@ -257,6 +256,17 @@ def run_case(module: str, name: str, submitted, reference, session) -> None:
         _session = previous
 
 
+def _failure(module: str, name: str, submitted, reference, session) -> str | None:
+    """Run the case function of ``name`` under ``session``; return what went wrong, or None."""
+    try:
+        run_case(module, name, submitted, reference, session)
+    except Wrong as exc:
+        return str(exc)
+    except Exception as exc:  # e.g. a returned object without the attributes a case reads
+        return f"checking the answer raised {type(exc).__name__} (hint: return the type the exercise asks for)"
+    return None
+
+
 def _send_to_judge(fd: int, message: bytes) -> None:
     """Send one check to the judge over the inherited socket and wait until it has taken it."""
     with socket.socket(fileno=os.dup(fd)) as sock:
@@ -275,25 +285,14 @@ def check(module: str, name: str, submitted) -> None:
     from autograder.wire import JUDGE_FD_ENV, check_message
 
     judge = os.environ.get(JUDGE_FD_ENV)
-    failure = None
     if judge:
         session = _Record()
-        try:
-            run_case(module, name, submitted, _StandIn(), session)
-        except Wrong as exc:
-            failure = str(exc)
-        except Exception as exc:
-            failure = f"checking the answer raised {type(exc).__name__} (hint: return the type the exercise asks for)"
+        failure = _failure(module, name, submitted, _StandIn(), session)
         _send_to_judge(int(judge), check_message(module, name, session.observations, failure))
         print(f"hidden tests of {name}: answers sent to the grader, whose verdict appears in your feedback.")
         return
     reference = getattr(importlib.import_module(f"autograder.reference.{module}"), name)
-    try:
-        run_case(module, name, submitted, reference, _Direct())
-    except Wrong as exc:
-        failure = str(exc)
-    except Exception as exc:  # e.g. a returned object without the attributes a case reads
-        failure = f"checking the answer raised {type(exc).__name__} (hint: return the type the exercise asks for)"
+    failure = _failure(module, name, submitted, reference, _Direct())
     if failure:
         raise HiddenTestFailed(f"hidden test of {name} failed: {failure}")
     print(f"✓ hidden tests of {name} passed.")

@@ -23,6 +23,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import zmq
@@ -121,13 +122,36 @@ def bwrap_command(limits: Limits, connection_file: str, fds: dict, extra_env: di
     return args + ["--chdir", HOME, "--", sys.executable, "-m", "autograder.kernel", "-f", CONNECTION]
 
 
+def _impatient(context):
+    """``context`` whose sockets give up sending after 10 s: a kernel that broke its own channels
+    must not block the worker (sending then raises ``zmq.Again``)."""
+    context.setsockopt(zmq.SNDTIMEO, 10_000)
+    context.setsockopt(zmq.LINGER, 0)
+    return context
+
+
+# Contexts of finished sandboxes, ended on a thread of their own: ending one whose kernel broke its
+# channels can block, and must not block the worker (nor may the garbage collector end it there).
+_RETIRED = []
+
+
+def _retire(contexts: list) -> None:
+    _RETIRED.extend(contexts)
+
+    def end():
+        for context in contexts:
+            context.destroy(linger=0)
+            _RETIRED.remove(context)
+
+    threading.Thread(target=end, daemon=True).start()
+
+
 class _Manager(AsyncKernelManager):
-    """A kernel manager whose clients never block on a kernel that broke its own channels."""
+    """A kernel manager (and clients) that never block on a kernel that broke its own channels."""
 
     def client(self, **kwargs):
-        context = zmq.asyncio.Context()
-        context.setsockopt(zmq.SNDTIMEO, 10_000)
-        context.setsockopt(zmq.LINGER, 0)
+        context = _impatient(zmq.asyncio.Context())
+        self.contexts.append(context)
         return super().client(context=context, **kwargs)
 
 
@@ -146,6 +170,7 @@ class Sandbox:
         self.listeners = []
         self.judge = None
         self._kernel_end = None
+        self.contexts = []
 
     def __enter__(self) -> "Sandbox":
         require_bwrap()
@@ -163,11 +188,15 @@ class Sandbox:
         for sock in [*self.listeners, self.judge, self._kernel_end]:
             if sock is not None:
                 sock.close()
+        _retire(self.contexts)
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def kernel_manager(self, **kwargs) -> AsyncKernelManager:
         """Return a kernel manager whose kernel starts in this sandbox (over ``ipc`` channels)."""
-        km = _Manager(transport="ipc", ip=f"{self.folder}/k", **kwargs)
+        context = _impatient(zmq.asyncio.Context())
+        self.contexts.append(context)
+        km = _Manager(transport="ipc", ip=f"{self.folder}/k", context=context, **kwargs)
+        km.contexts = self.contexts
         km.connection_file = f"{self.folder}/kernel.json"
         for port, channel in enumerate(CHANNELS, 1):
             setattr(km, f"{channel}_port", port)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import fcntl
 import itertools
-import os
 import queue
 import socket
 import subprocess
@@ -26,6 +25,7 @@ from nbgrader.api import Gradebook, MissingEntry
 from tqdm import tqdm
 
 from autograder import intake, store
+from autograder.course_copy import nbgrader_env
 from autograder.intake import Rejected, Task
 from autograder.limits import WORKER_FRAME_BYTES, Limits
 from autograder.paths import Course
@@ -57,9 +57,8 @@ class Worker:
 
     def _start(self) -> None:
         self.channel, theirs = socket.socketpair()
-        env = dict(os.environ, PATH=f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ.get('PATH', '')}")
         self.proc = subprocess.Popen([sys.executable, "-m", "autograder.worker", str(theirs.fileno())],
-                                     cwd=self.course.root, env=env, pass_fds=[theirs.fileno()],
+                                     cwd=self.course.root, env=nbgrader_env(), pass_fds=[theirs.fileno()],
                                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         theirs.close()
 
@@ -92,7 +91,7 @@ class Worker:
         start = time.monotonic()
         try:
             frame = self._ask("grade", spec, limits.notebook_seconds + 60)
-            result = result_from_frame(frame, frame["task_id"], spec)
+            result = result_from_frame(frame, spec)
         except (OSError, BadMessage) as exc:
             self.stop()
             return Result(task.student, task.assignment, task.notebook, status="not graded",
@@ -122,11 +121,7 @@ def grade(course: Course, assignments: list[str], workers: int, limits: Limits, 
         require_bwrap()
     except SandboxUnavailable as exc:
         raise GradingError(str(exc)) from None
-    try:
-        lock = open(course.lock, "x+")
-    except FileExistsError:
-        lock = open(course.lock, "r+")
-    try:
+    with open(course.lock, "a") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -135,8 +130,6 @@ def grade(course: Course, assignments: list[str], workers: int, limits: Limits, 
             return _grade_locked(course, assignments, workers, limits, force, students, quiet)
         finally:
             course.lock.unlink(missing_ok=True)
-    finally:
-        lock.close()
 
 
 def _grade_locked(course, assignments, workers, limits, force, students, quiet):

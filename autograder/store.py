@@ -10,7 +10,7 @@ from nbgrader import utils
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import SaveAutoGrades
 
-from autograder.execute import error_output, is_test
+from autograder.execute import add_grader_notes, error_output, is_test
 from autograder.intake import Task
 from autograder.paths import Course
 from autograder.wire import Result
@@ -44,24 +44,17 @@ def save(course: Course, result: Result, timestamp: str | None) -> None:
     """Write one result into the gradebook and ``autograded/`` (with nbgrader's ``timestamp.txt``)."""
     with Gradebook(course.db_url) as gb:
         gb.update_or_create_student(result.student)
-        if timestamp:
-            gb.update_or_create_submission(result.assignment, result.student, timestamp=timestamp)
-        else:
-            gb.update_or_create_submission(result.assignment, result.student)
+        extra = {"timestamp": timestamp} if timestamp else {}
+        stamp = gb.update_or_create_submission(result.assignment, result.student, **extra).timestamp
     try:
         nb = nbformat.reads(result.executed, as_version=4) if result.executed else _release_failed(course, result)
     except Exception:  # a notebook the worker sent that nbformat cannot read: nothing of it is kept
         result.reasons.append("the graded notebook came back unreadable")
         nb = _release_failed(course, result)
-    if result.reasons:
-        nb.cells.insert(0, nbformat.v4.new_markdown_cell(
-            "**Grader notes** — these cost points beyond wrong answers:\n\n"
-            + "\n".join(f"- {reason}" for reason in result.reasons)))
+    add_grader_notes(nb, result.reasons)
     path = course.student_file("autograded", result.student, result.assignment, f"{result.notebook}.ipynb")
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, path)
-    with Gradebook(course.db_url) as gb:
-        stamp = gb.find_submission(result.assignment, result.student).timestamp
     if stamp is not None:
         (path.parent / "timestamp.txt").write_text(str(stamp))
     resources = {"nbgrader": {"db_url": course.db_url, "assignment": result.assignment, "notebook": result.notebook,

@@ -165,7 +165,7 @@ def parse_kernel_message(raw: bytes) -> dict:
 
 def read_lines(sock: socket.socket, limit: int):
     """Yield the newline-ended messages arriving on ``sock``; a longer one than ``limit`` yields b"" once."""
-    buffer = b""
+    buffer = bytearray()
     skipping = False
     while True:
         try:
@@ -174,15 +174,19 @@ def read_lines(sock: socket.socket, limit: int):
             return
         if not chunk:
             return
+        searched = len(buffer)  # only the new bytes can hold the next newline
         buffer += chunk
         while True:
-            end = buffer.find(b"\n")
+            end = buffer.find(b"\n", searched)
             if end < 0:
                 if len(buffer) > limit:
-                    buffer, skipping = b"", True
+                    buffer.clear()
+                    skipping = True
                     yield b""
                 break
-            line, buffer = buffer[:end], buffer[end + 1:]
+            line = bytes(buffer[:end])
+            del buffer[:end + 1]
+            searched = 0
             if skipping:
                 skipping = False
                 continue
@@ -258,13 +262,11 @@ class Result:
     executed: str | None = None      # the autograded notebook, as JSON
 
 
-def result_from_frame(frame: dict, task_id: int, task: dict) -> Result:
-    """Return the :class:`Result` in a worker's answer to task ``task_id`` (``task``: what was sent).
-
-    Raises :class:`BadMessage` unless the frame answers exactly that task with well-formed fields.
-    """
-    if frame.get("task_id") != task_id or type(frame.get("result")) is not dict:
-        raise BadMessage("an answer to another task")
+def result_from_frame(frame: dict, task: dict) -> Result:
+    """Return the :class:`Result` in a worker's answer to ``task`` (what was sent; the frame's task id
+    is checked where it is received). Raises :class:`BadMessage` unless the fields are well formed."""
+    if type(frame.get("result")) is not dict:
+        raise BadMessage("an answer without a result")
     data = frame["result"]
     for key in ("student", "assignment", "notebook"):
         if data.get(key) != task[key]:

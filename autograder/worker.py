@@ -102,6 +102,9 @@ def finish(nb, limits: Limits) -> None:
             # nbgrader gives a cell with any stderr no points: a library's warning must not cost any
             if output.get("output_type") == "stream" and output.get("name") == "stderr":
                 output["name"] = "stdout"
+            # a traceback quotes the cell's code around the error, hidden tests included: keep only its last line
+            if output.get("output_type") == "error" and is_test(cell):
+                output["traceback"] = [f"{output.get('ename')}: {output.get('evalue')}"]
     budget = limits.notebook_mb * 2**20
     if len(nbformat.writes(nb)) > budget:
         for cell in sorted((c for c in nb.cells if c.get("outputs")), key=lambda c: -len(str(c.outputs))):
@@ -123,6 +126,21 @@ def placeholder(nb, ledger: Ledger | None, limits: Limits):
     confirm(nb, ledger or Ledger())
     finish(nb, limits)
     return nb
+
+
+def run_judged(nb, limits: Limits, result: Result) -> tuple[list[int], Ledger]:
+    """Run the sanitized ``nb`` in a fresh sandbox with its judge listening.
+
+    Returns the indices of the cells that ran and the judge's ledger; a run that breaks adds a reason.
+    """
+    ran = []
+    with Sandbox(limits, GRADING_ENV) as sandbox, Judge(sandbox.judge, nb.cells) as judge:
+        try:
+            ran = execute(nb, sandbox, judge, limits, result)
+        except Exception as exc:  # the kernel could not start, or the run broke: the judge still decides
+            result.reasons.append(f"the notebook could not be run to the end ({type(exc).__name__}: "
+                                  f"{clean_text(exc, 200)})")
+    return ran, judge.ledger
 
 
 def grade_notebook(task: dict, limits: Limits) -> Result:
@@ -156,15 +174,8 @@ def grade_notebook(task: dict, limits: Limits) -> Result:
     except Exception as exc:
         return _failed(result, release, None, limits, f"the submission could not be prepared ({type(exc).__name__})",
                        start)
-    ran = []
     try:
-        with Sandbox(limits, GRADING_ENV) as sandbox, Judge(sandbox.judge, nb.cells) as judge:
-            ledger = judge.ledger
-            try:
-                ran = execute(nb, sandbox, judge, limits, result)
-            except Exception as exc:  # the kernel could not start, or the run broke: the judge still decides
-                result.reasons.append(f"the notebook could not be run to the end ({type(exc).__name__}: "
-                                      f"{clean_text(exc, 200)})")
+        ran, ledger = run_judged(nb, limits, result)
         result.phases["execute"] = round(time.monotonic() - start - result.phases.get("start", 0), 3)
         mark = time.monotonic()
         confirm(nb, ledger)

@@ -16,7 +16,6 @@ all pass as one user; what is proven is the data flow, the scores and the feedba
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path

@@ -14,18 +14,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
 import shutil
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
-import pytest
-
 from conftest import ROOT
-from test_widgets_browser import CHROMIUM, CHROMIUM_FLAGS, _free_port, _require_browser, _stop
+from test_widgets_browser import CHROMIUM, CHROMIUM_FLAGS, _require_browser, _stop, start_jupyterlab
 
 LESSON = "04_loss_and_gradients"  # its first figure comes before its first exercise
 NOTEBOOK = ROOT / "release" / LESSON / f"{LESSON}.ipynb"
@@ -37,43 +31,14 @@ PROBE = ("import os, json, importlib.util, matplotlib; print('PROBE' + json.dump
 
 def _start_make_lab(home: Path, log_path: Path):
     """Start `jupyter lab release/` in the repository root as `make lab` does; return (process, url, token)."""
-    port, token = _free_port(), secrets.token_hex(16)
-    settings = home / "config" / "lab" / "user-settings" / "@jupyterlab"
-    for plugin, values in {
-        "apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
-        "notebook-extension/tracker": {"windowingMode": "none"},
-        "docmanager-extension/plugin": {"autosave": False},  # never write the release notebook
-    }.items():
-        path = settings / f"{plugin}.jupyterlab-settings"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(values))
+    settings = {"notebook-extension/tracker": {"windowingMode": "none"},
+                "docmanager-extension/plugin": {"autosave": False}}  # never write the release notebook
     bin_dir = Path(sys.executable).parent
     # what a student's shell has: none of the grading switches, the venv's bin/ on PATH (as the Makefile does)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "COURSE_"))
            and k not in ("MPLBACKEND", "PYTHONPATH")}
-    env.update(PATH=f"{bin_dir}{os.pathsep}{env.get('PATH', '')}", JUPYTER_CONFIG_DIR=str(home / "config"),
-               JUPYTER_DATA_DIR=str(home / "data"), JUPYTER_RUNTIME_DIR=str(home / "runtime"),
-               IPYTHONDIR=str(home / "ipython"))
-    command = [str(bin_dir / "jupyter"), "lab", "release/",
-               "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-               f"--IdentityProvider.token={token}", "--ServerApp.allow_root=True",
-               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=5) as response:
-                if response.status == 200:
-                    return process, url, token
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            _stop(process)
-            pytest.fail("JupyterLab did not start; its log:\n" + log_path.read_text()[-3000:], pytrace=False)
-        time.sleep(0.5)
+    env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
+    return start_jupyterlab([str(bin_dir / "jupyter"), "lab", "release/"], ROOT, env, home, settings, log_path)
 
 
 def test_make_lab_kernels_show_plots_and_carry_no_grading_switch(tmp_path):

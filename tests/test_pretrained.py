@@ -1,10 +1,7 @@
-"""course.pretrained: the shipped MNIST weights load, have the lecture's shapes, reach the recorded accuracy,
-and a bad copy is refused clearly."""
-
-import shutil
+"""course.pretrained: the shipped MNIST weights load, have the lecture's shapes and reach the recorded accuracy
+(bad copies: test_verified_files.py)."""
 
 import numpy as np
-import pytest
 
 from autograder.reference.forward_propagation import batch_accuracy
 from course import pretrained
@@ -32,31 +29,3 @@ def test_accuracy_on_the_full_test_set():
     assert len(x_test) == 10000 and accuracy >= 0.93, f"test accuracy {accuracy:.4f} < 0.93"
     # The figure course/data/README.md records.
     assert f"**{accuracy:.4f}**" in (pretrained.PATH.parent / "README.md").read_text()
-
-
-@pytest.fixture
-def copy(tmp_path):
-    path = tmp_path / "sample_weight.npz"
-    shutil.copy(pretrained.PATH, path)
-    return path
-
-
-def test_a_corrupted_copy_is_refused(copy):
-    data = bytearray(copy.read_bytes())
-    data[len(data) // 2] ^= 0xFF
-    copy.write_bytes(bytes(data))
-    with pytest.raises(pretrained.PretrainedError, match="SHA-256") as info:
-        pretrained.load_sample_weights(copy)
-    assert str(copy) in str(info.value) and "train_pretrained" in str(info.value)
-
-
-def test_a_truncated_copy_is_refused(copy):
-    copy.write_bytes(copy.read_bytes()[:1000])
-    with pytest.raises(pretrained.PretrainedError, match="corrupted, truncated"):
-        pretrained.load_sample_weights(copy)
-
-
-def test_a_missing_file_is_reported(copy):
-    copy.unlink()
-    with pytest.raises(pretrained.PretrainedError, match="not found"):
-        pretrained.load_sample_weights(copy)

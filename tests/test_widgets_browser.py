@@ -105,29 +105,24 @@ def _write_notebook(folder: Path) -> Path:
     return path
 
 
-def _start_lab(folder: Path, log_path: Path):
-    """Start JupyterLab on 127.0.0.1 with a token and private config/data dirs; return (process, url, token)."""
+def start_jupyterlab(command: list[str], cwd: Path, env: dict, home: Path, settings: dict, log_path: Path):
+    """Start JupyterLab (``command`` plus loopback, port and token options) with private config/data dirs
+    under ``home`` and the user ``settings`` {plugin: values}; return (process, url, token) once it answers."""
     port, token = _free_port(), secrets.token_hex(16)
-    home = folder / "jupyter-home"
-    settings = home / "config" / "lab" / "user-settings" / "@jupyterlab"
-    for plugin, values in {
-        # no "get Jupyter news?" toast, no update check: nothing may reach outside this machine
-        "apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
-        # every cell in the page, not only those scrolled into view, so all three explorers are there
-        "notebook-extension/tracker": {"windowingMode": "none"},
-    }.items():
-        path = settings / f"{plugin}.jupyterlab-settings"
+    folder = home / "config" / "lab" / "user-settings" / "@jupyterlab"
+    # no "get Jupyter news?" toast, no update check: nothing may reach outside this machine
+    for plugin, values in {"apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
+                           **settings}.items():
+        path = folder / f"{plugin}.jupyterlab-settings"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values))
-    env = {k: v for k, v in os.environ.items() if k not in ("JUPYTER_PATH", "JUPYTER_CONFIG_PATH")}
-    env.update(JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_DATA_DIR=str(home / "data"),
+    env = dict(env, JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_DATA_DIR=str(home / "data"),
                JUPYTER_RUNTIME_DIR=str(home / "runtime"), IPYTHONDIR=str(home / "ipython"))
-    command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-               f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-               f"--ServerApp.root_dir={folder}", "--ServerApp.allow_root=True",
+    command = [*command, "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+               "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}", "--ServerApp.allow_root=True",
                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
     with open(log_path, "w") as log:
-        process = subprocess.Popen(command, cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT,
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
                                    start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + SERVER_START_SECONDS
@@ -143,6 +138,15 @@ def _start_lab(folder: Path, log_path: Path):
             pytest.fail(f"JupyterLab did not start within {SERVER_START_SECONDS} s; its log:\n"
                         + log_path.read_text()[-3000:], pytrace=False)
         time.sleep(0.5)
+
+
+def _start_lab(folder: Path, log_path: Path):
+    """Start JupyterLab on ``folder``; return (process, url, token)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("JUPYTER_PATH", "JUPYTER_CONFIG_PATH")}
+    # every cell in the page, not only those scrolled into view, so all three explorers are there
+    settings = {"notebook-extension/tracker": {"windowingMode": "none"}}
+    return start_jupyterlab([sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder}"], folder, env,
+                            folder / "jupyter-home", settings, log_path)
 
 
 def _kernels_of(pid: int) -> list[int]:
