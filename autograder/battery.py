@@ -52,6 +52,14 @@ def _with(code: str, before: str = "test_arithmetic", answers: dict | None = Non
     return nb
 
 
+def _with_cells(sources: list[str], before: str = "test_arithmetic"):
+    """The reference submission with one code cell per source inserted before ``before``."""
+    nb = _reference()
+    at = _index(nb, before)
+    nb.cells[at:at] = [nbformat.v4.new_code_cell(source) for source in sources]
+    return nb
+
+
 def _file(nb) -> dict:
     return {f"{ASSIGNMENT}.ipynb": nb}
 
@@ -219,6 +227,8 @@ def _attacks() -> list[Case]:
             "for _ in range(200)]\nfor i in range(50):\n    handles[0].update(HTML('y' * 2**20))\n")),
             FULL, notes=["truncated"]),
         Case("html-injection", _file(html), FULL),
+        Case("outgrows-the-notebook", _file(_with_cells(["print('z' * 500_000)"] * 80)), FULL,
+             notes=["the largest outputs were removed"]),
         Case("fills-its-disk", _file(_with(
             "block = b'x' * 2**20\ntry:\n    with open('big.bin', 'wb') as f:\n"
             "        for _ in range(2000):\n            f.write(block)\nexcept OSError as e:\n    print(e)\n")), FULL),

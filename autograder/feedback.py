@@ -35,6 +35,28 @@ def safe_markdown(source: str) -> str:
     return "<div>\n" + re.sub(r"\n\s*\n", "\n", html).strip() + "\n</div>"
 
 
+LIVE_MARKUP = re.compile(r"<[a-zA-Z!/?]|&#|javascript\s*:|vbscript\s*:|data\s*:\s*text/html", re.I)
+CODE_SPANS = re.compile(r"(`+)(?:(?!\1).)+?\1|^(```|~~~).*?^\2", re.S | re.M)
+
+
+def defuse(nb) -> None:
+    """Make ``nb`` (an autograded notebook) safe to open in a browser: the formgrader and JupyterLab render it.
+
+    Outputs lose scripts and unsafe HTML (nbconvert's sanitizer); a markdown cell holding raw HTML or a
+    script link outside code is shown as the text it is, in a code block.
+    """
+    from nbconvert.preprocessors.sanitize import SanitizeHTML
+
+    sanitizer = SanitizeHTML()
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = sanitizer.sanitize_code_outputs(cell.get("outputs", []))
+        elif cell.cell_type in ("markdown", "raw") and LIVE_MARKUP.search(CODE_SPANS.sub("", cell.source)):
+            fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", cell.source)), default=0))
+            cell.cell_type = "markdown"
+            cell.source = f"*(shown as text: this cell held raw HTML)*\n\n{fence}text\n{cell.source}\n{fence}"
+
+
 @functools.lru_cache(maxsize=1)
 def exporter():
     """nbgrader's feedback HTML exporter, configured as ``nbgrader generate_feedback`` configures it,

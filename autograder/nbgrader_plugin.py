@@ -22,6 +22,6 @@ class SandboxedExecute(NbGraderPreprocessor):
         result = Result(str(info.get("student")), str(info.get("assignment")), str(info.get("notebook")))
         _, ledger = run_judged(nb, limits, result)
         confirm(nb, ledger)
-        finish(nb, limits)
+        finish(nb, limits, result.reasons)
         add_grader_notes(nb, result.reasons)
         return nb, resources

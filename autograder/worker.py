@@ -10,6 +10,7 @@ the way costs that notebook a *Grader notes* entry, never the worker.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -93,8 +94,10 @@ def confirm(nb, ledger: Ledger) -> None:
                 "stream", name="stdout", text="".join(f"✓ hidden tests of {name} passed.\n" for _, name in checks)))
 
 
-def finish(nb, limits: Limits) -> None:
-    """Make the executed notebook fit to keep: no hidden tests, no stderr, bounded size."""
+def finish(nb, limits: Limits, reasons: list[str]) -> None:
+    """Make the executed notebook fit to keep: no hidden tests, no stderr, nothing live in a browser, bounded size.
+
+    Adds a note to ``reasons`` when outputs had to be removed to fit :attr:`Limits.notebook_mb`."""
     for cell in nb.cells:
         if is_test(cell):  # the feedback shows which check failed, never the hidden tests themselves
             cell.source = HIDDEN_TESTS.sub("# (hidden tests ran here: their verdict is below)\n", cell.source).rstrip()
@@ -105,15 +108,19 @@ def finish(nb, limits: Limits) -> None:
             # a traceback quotes the cell's code around the error, hidden tests included: keep only its last line
             if output.get("output_type") == "error" and is_test(cell):
                 output["traceback"] = [f"{output.get('ename')}: {output.get('evalue')}"]
-    budget = limits.notebook_mb * 2**20
-    if len(nbformat.writes(nb)) > budget:
-        for cell in sorted((c for c in nb.cells if c.get("outputs")), key=lambda c: -len(str(c.outputs))):
-            errors = [o for o in cell.outputs if o.get("output_type") == "error"]
-            cell.outputs = [nbformat.v4.new_output("stream", name="stdout",
-                                                   text="[outputs removed: the notebook grew too large]\n"),
-                            *errors[:1]]
-            if len(nbformat.writes(nb)) <= budget:
-                break
+    feedback.defuse(nb)
+    excess = len(nbformat.writes(nb)) - limits.notebook_mb * 2**20
+    if excess <= 0:
+        return
+    reasons.append(f"the largest outputs were removed: the notebook grew past {limits.notebook_mb} MB")
+    sizes = {id(c): len(json.dumps(c.outputs)) for c in nb.cells if c.get("outputs")}
+    for cell in sorted((c for c in nb.cells if id(c) in sizes), key=lambda c: -sizes[id(c)]):
+        errors = [o for o in cell.outputs if o.get("output_type") == "error"]
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout",
+                                               text="[outputs removed: the notebook grew too large]\n"), *errors[:1]]
+        excess -= sizes[id(cell)] - len(json.dumps(cell.outputs))
+        if excess <= 0:
+            break
 
 
 def placeholder(nb, ledger: Ledger | None, limits: Limits):
@@ -124,7 +131,7 @@ def placeholder(nb, ledger: Ledger | None, limits: Limits):
         if cell.cell_type == "code":
             cell.outputs = []
     confirm(nb, ledger or Ledger())
-    finish(nb, limits)
+    finish(nb, limits, [])
     return nb
 
 
@@ -181,7 +188,7 @@ def grade_notebook(task: dict, limits: Limits) -> Result:
         confirm(nb, ledger)
         result.phases["judge"] = round(time.monotonic() - mark, 3)
         result.flags += run_flags(nb, ran, ledger, release)
-        finish(nb, limits)
+        finish(nb, limits, result.reasons)
         result.executed = nbformat.writes(nb)
     except Exception as exc:  # whatever broke: this notebook keeps the points the judge confirmed
         return _failed(result, nb, ledger, limits, f"internal grader problem ({type(exc).__name__}: "

@@ -135,6 +135,17 @@ def test_feedback_runs_no_student_script(graded_battery):
     assert not [t for t in tags if re.search(r"(href|src)\s*=\s*[\"']?\s*javascript:", t, re.I)]
 
 
+def test_autograded_notebook_holds_nothing_live(graded_battery):
+    """The formgrader and JupyterLab render autograded notebooks in the instructor's browser."""
+    root, _, _, _ = graded_battery
+    nb = json.loads((root / "autograded" / "html-injection" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text())
+    outputs = [o for c in nb["cells"] for o in c.get("outputs", [])]
+    assert not [o for o in outputs if "application/javascript" in o.get("data", {})]
+    assert not [o for o in outputs if "<script" in "".join(o.get("data", {}).get("text/html", ""))]
+    injected = [c for c in nb["cells"] if c["cell_type"] == "markdown" and "alert('md')" in "".join(c["source"])]
+    assert injected and all("```" in "".join(c["source"]) for c in injected), "raw HTML must be shown as text"
+
+
 def test_judge_tells_the_kernel_nothing(graded_battery):
     root, _, _, _ = graded_battery
     nb = json.loads((root / "autograded" / "forges-judge-messages" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text())
