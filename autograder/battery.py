@@ -112,8 +112,10 @@ def cases() -> list[Case]:
         Case("reads-reference", _file(_with(
             "import autograder.reference.python_basics as ref\narithmetic = ref.arithmetic\n")),
             FULL, {"import"}),
+        # the course folder is not there, or only the read-only package of it (wherever the clone lives)
         Case("writes-gradebook", _file(_with(
-            "import os, course\nroot = os.path.dirname(os.path.dirname(course.__file__))\n"
+            "import os, course, contextlib\nroot = os.path.dirname(os.path.dirname(course.__file__))\n"
+            "with contextlib.suppress(OSError): open(os.path.join(root, 'course', 'checks.py'), 'a').write('PASS')\n"
             "open(os.path.join(root, 'gradebook.db'), 'ab').write(b'garbage')\n")),
             FULL, {"file"}),
         Case("plants-startup-file", _file(_with(
