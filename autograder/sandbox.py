@@ -16,6 +16,7 @@ of the judge socket pair.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -85,12 +86,13 @@ def _python_binds() -> list[str]:
     return args
 
 
-def matplotlib_cache() -> str:
-    """Build matplotlib's font cache once in a folder of this worker and return the folder."""
-    folder = os.environ.setdefault("MPLCONFIGDIR", tempfile.mkdtemp(prefix="grader-mpl-"))
+@functools.lru_cache(maxsize=1)
+def matplotlib_fonts() -> tuple[Path, ...]:
+    """Build matplotlib's font cache once in this worker and return its files (kernels read them, never build)."""
+    import matplotlib
     import matplotlib.font_manager  # noqa: F401  (building the cache is the point)
 
-    return folder
+    return tuple(Path(matplotlib.get_cachedir()).glob("fontlist-*.json"))
 
 
 def bwrap_command(limits: Limits, connection_file: str, fds: dict, extra_env: dict) -> list[str]:
@@ -99,7 +101,6 @@ def bwrap_command(limits: Limits, connection_file: str, fds: dict, extra_env: di
     ``fds`` ({"channels": {address: fd}, "judge": fd}) are the inherited sockets; ``extra_env``
     adds variables for the kernel (grading switches). Nothing of the worker's environment leaks in.
     """
-    mpl = matplotlib_cache()
     env = {"HOME": HOME, "USER": "student", "PATH": f"{os.path.dirname(sys.executable)}:/usr/bin:/bin",
            "PYTHONPATH": GRADER, "PYTHONDONTWRITEBYTECODE": "1", "TMPDIR": "/tmp", "LANG": "C.UTF-8",
            "MPLCONFIGDIR": f"{HOME}/.config/matplotlib", "IPYTHONDIR": f"{HOME}/.ipython",
@@ -115,7 +116,7 @@ def bwrap_command(limits: Limits, connection_file: str, fds: dict, extra_env: di
             "--size", str(limits.workdir_mb * 2**20), "--tmpfs", HOME,
             *_python_binds(), "--ro-bind", connection_file, CONNECTION]
     args += ["--remount-ro", "/"]  # the sandbox's own root too: only HOME and /tmp stay writable
-    for cache in Path(mpl).glob("fontlist-*.json"):
+    for cache in matplotlib_fonts():
         args += ["--ro-bind", str(cache), f"{HOME}/.config/matplotlib/{cache.name}"]
     for name, value in env.items():
         args += ["--setenv", name, value]
