@@ -114,7 +114,8 @@ def one_student(chosen: list[str], floor: float, tf: float) -> list[Row]:
 
 
 def cohort(chosen: list[str], size: int, workers: int) -> list[Row]:
-    """``size`` submissions graded by stock serial nbgrader and by the project's grader; scores must agree."""
+    """``size`` submissions graded by plain serial ``nbgrader autograde`` (which ``nbgrader_config.py`` runs
+    through the same sandbox and judge) and by the project's grader; scores must agree."""
     mix = {}
     kinds = ["reference", "untouched", "beginner"]
     for i in range(size):
@@ -133,9 +134,9 @@ def cohort(chosen: list[str], size: int, workers: int) -> list[Row]:
         _run([sys.executable, "-m", "autograder", "grade", *mix, "--force", "--workers", str(workers)], root)
         ours = time.perf_counter() - start
         same = _scores(root) == stock_scores
-    return [(f"cohort of {size}: stock `nbgrader autograde`, serial", f"{stock:.1f} s", "one run"),
+    return [(f"cohort of {size}: plain `nbgrader autograde` (sandboxed), serial", f"{stock:.1f} s", "one run"),
             (f"cohort of {size}: project grader, {workers} workers", f"{ours:.1f} s",
-             f"one run; {stock / ours:.2f}× faster than stock; scores identical: {'yes' if same else 'NO'}")]
+             f"one run; {stock / ours:.2f}× faster than plain nbgrader; scores identical: {'yes' if same else 'NO'}")]
 
 
 def student_runs(chosen: list[str], grading: bool) -> list[Row]:
