@@ -99,23 +99,76 @@ def _scores(root: Path) -> dict:
                 for notebook in sub.notebooks for grade in notebook.grades}
 
 
+def _grade(root: Path, args: list[str]) -> tuple[float, float]:
+    """Run the project's grading command in ``root``; return its wall time and the peak resident memory (MB)
+    of its largest worker: the worker process with everything it started (its kernel, the spare)."""
+    import psutil
+
+    start = time.perf_counter()
+    command = psutil.Popen([sys.executable, "-m", "autograder", "grade", *args], cwd=root, env=nbgrader_env(),
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0.0
+    while command.poll() is None:
+        peak = max([peak, *(_tree_mb(worker) for worker in _children(command))])
+        time.sleep(0.2)
+    if command.returncode != 0:
+        raise RuntimeError(f"grading in {root} exited with {command.returncode}")
+    return time.perf_counter() - start, peak
+
+
+def _children(process) -> list:
+    try:
+        return process.children()
+    except Exception:  # it ended between two looks
+        return []
+
+
+def _tree_mb(process) -> float:
+    total = 0
+    for member in [process, *_descendants(process)]:
+        try:
+            total += member.memory_info().rss
+        except Exception:
+            pass
+    return total / 2**20
+
+
+def _descendants(process) -> list:
+    try:
+        return process.children(recursive=True)
+    except Exception:
+        return []
+
+
 def one_student(chosen: list[str], floor: float, tf: float) -> list[Row]:
-    """The reference submission of every assignment, graded by the project's grader."""
-    with tempfile.TemporaryDirectory() as tmp:
-        root = make_course_copy(Path(tmp), chosen)
-        _write(root, {a: {"reference": demo_submissions(a)["reference"]} for a in chosen})
-        start = time.perf_counter()
-        _run([sys.executable, "-m", "autograder", "grade", *chosen, "--workers", "1"], root)
-        seconds = time.perf_counter() - start
+    """The reference submission of every assignment, graded by the project's grader with 1 and 2 workers."""
+    rows = []
     course_floor = floor * len(chosen) + (tf if "06_keras_mnist" in chosen else 0)
-    return [(f"one student's course ({len(chosen)} notebooks), project grader, 1 worker", f"{seconds:.1f} s",
-             f"{seconds / course_floor:.1f}× the floor ({course_floor:.1f} s: one kernel per notebook"
-             + (" + TensorFlow import" if "06_keras_mnist" in chosen else "") + ")")]
+    for workers in (1, 2):
+        with tempfile.TemporaryDirectory() as tmp:
+            root = make_course_copy(Path(tmp), chosen)
+            _write(root, {a: {"reference": demo_submissions(a)["reference"]} for a in chosen})
+            seconds, peak = _grade(root, [*chosen, "--workers", str(workers)])
+        rows.append((f"one student's course ({len(chosen)} notebooks), project grader, {workers} worker(s)",
+                     f"{seconds:.1f} s", f"one run; the floor of one cold kernel per notebook"
+                     + (" + TensorFlow import" if "06_keras_mnist" in chosen else "")
+                     + f" is {course_floor:.1f} s of work; peak memory of a worker {peak:,.0f} MB"))
+    return rows
+
+
+def _stock_config(root: Path) -> None:
+    """Make ``root``'s nbgrader_config.py stock: nbgrader's own Execute, no sandbox, no judge."""
+    config = root / "nbgrader_config.py"
+    text = config.read_text()
+    config.write_text(text[:text.index("c.Autograde.autograde_preprocessors")])
 
 
 def cohort(chosen: list[str], size: int, workers: int) -> list[Row]:
-    """``size`` submissions graded by plain serial ``nbgrader autograde`` (which ``nbgrader_config.py`` runs
-    through the same sandbox and judge) and by the project's grader; scores must agree."""
+    """``size`` submissions graded by stock serial ``nbgrader autograde`` (hidden tests import the reference in
+    the student's kernel), by the project's grader, and by the project's grader on a LocalCluster of
+    ``workers`` Dask workers; the scores must agree."""
+    from distributed import LocalCluster
+
     mix = {}
     kinds = ["reference", "untouched", "beginner"]
     for i in range(size):
@@ -123,20 +176,47 @@ def cohort(chosen: list[str], size: int, workers: int) -> list[Row]:
         kind = kinds[(i // len(chosen)) % len(kinds)]
         mix.setdefault(assignment, {})[f"s{i:02d}-{kind}"] = demo_submissions(assignment)[kind]
     with tempfile.TemporaryDirectory() as tmp:
-        root = make_course_copy(Path(tmp), chosen)
+        root = make_course_copy(Path(tmp) / "stock", chosen)
         _write(root, mix)
+        _stock_config(root)
+        env = dict(nbgrader_env(), PYTHONPATH=str(root), COURSE_GRADING="1", MPLBACKEND="Agg",
+                   TF_CPP_MIN_LOG_LEVEL="3")
         start = time.perf_counter()
         for assignment in mix:
-            _run([sys.executable, "-m", "nbgrader", "autograde", assignment], root)
+            _run([sys.executable, "-m", "nbgrader", "autograde", assignment], root, env)
         stock = time.perf_counter() - start
         stock_scores = _scores(root)
-        start = time.perf_counter()
-        _run([sys.executable, "-m", "autograder", "grade", *mix, "--force", "--workers", str(workers)], root)
-        ours = time.perf_counter() - start
+
+        root = make_course_copy(Path(tmp) / "ours", chosen)
+        _write(root, mix)
+        ours, peak = _grade(root, [*mix, "--workers", str(workers)])
         same = _scores(root) == stock_scores
-    return [(f"cohort of {size}: plain `nbgrader autograde` (sandboxed), serial", f"{stock:.1f} s", "one run"),
-            (f"cohort of {size}: project grader, {workers} workers", f"{ours:.1f} s",
-             f"one run; {stock / ours:.2f}× faster than plain nbgrader; scores identical: {'yes' if same else 'NO'}")]
+        per_notebook = _per_notebook(root / "reports" / "grades.csv")
+
+        root = make_course_copy(Path(tmp) / "dask", chosen)
+        _write(root, mix)
+        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                          dashboard_address=None) as cluster:
+            dask, _ = _grade(root, [*mix, "--workers", "1", "--scheduler", cluster.scheduler_address])
+        same_dask = _scores(root) == stock_scores
+    return [(f"cohort of {size} notebooks: stock `nbgrader autograde`, serial", f"{stock:.1f} s",
+             "one run; nbgrader's own Execute, no sandbox"),
+            (f"cohort of {size} notebooks: project grader, {workers} workers", f"{ours:.1f} s",
+             f"one run; {stock / ours:.2f}× faster than stock; scores identical: {'yes' if same else 'NO'}; "
+             f"peak memory of a worker {peak:,.0f} MB"),
+            (f"cohort of {size} notebooks: project grader on a {workers}-worker Dask LocalCluster", f"{dask:.1f} s",
+             f"one run; {dask / ours - 1:+.0%} against the local run; scores identical: {'yes' if same_dask else 'NO'}"),
+            ("seconds per notebook in the cohort run (median per assignment)", per_notebook, "from reports/grades.csv")]
+
+
+def _per_notebook(csv_path: Path) -> str:
+    import csv
+
+    seconds = {}
+    with csv_path.open() as f:
+        for row in csv.DictReader(f):
+            seconds.setdefault(row["assignment"], {})[row["student"]] = float(row["seconds"])
+    return ", ".join(f"{a[:2]}: {statistics.median(v.values()):.1f} s" for a, v in sorted(seconds.items()))
 
 
 def student_runs(chosen: list[str], grading: bool) -> list[Row]:
@@ -244,7 +324,7 @@ def main(argv=None) -> None:
     floor, tf, measured = grading_floor(repeats if not args.tiny else 1)
     rows += measured
     rows += one_student(chosen, floor, tf)
-    rows += cohort(chosen, 2 if args.tiny else 20, workers)
+    rows += cohort(chosen, 2 if args.tiny else 60, workers)
     rows += student_runs(chosen, grading=args.tiny)
     rows += numerics(args.tiny, 1 if args.tiny else 3)
 

@@ -6,6 +6,7 @@ worker handed down (the kernel cannot create a socket anywhere the worker could 
 the judge socket to the guard, then becomes an ordinary IPython kernel in this process.
 """
 
+import importlib
 import json
 import os
 import resource
@@ -13,7 +14,7 @@ import sys
 
 import zmq
 
-from autograder.wire import CHANNELS_ENV, JUDGE_FD_ENV, LIMITS_ENV
+from autograder.wire import CHANNELS_ENV, JUDGE_FD_ENV, LIMITS_ENV, PRELOAD_ENV
 
 
 def set_limits(limits: dict) -> None:
@@ -39,10 +40,21 @@ def bind_to_inherited(channels: dict[str, int]) -> None:
     zmq.Socket.bind = bind
 
 
+def preload(names: list[str]) -> None:
+    """Import the libraries the notebook will import (``names``), so a kernel started ahead of its
+    notebook has paid for them before the notebook arrives; one that fails is left to the notebook."""
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception:  # the notebook's own import will report it where the student sees it
+            pass
+
+
 def main() -> None:
-    """Limit this process, bind the channels, start the guard, and become the kernel."""
+    """Limit this process, bind the channels, preload, start the guard, and become the kernel."""
     set_limits(json.loads(os.environ.pop(LIMITS_ENV)))
     bind_to_inherited(json.loads(os.environ.pop(CHANNELS_ENV)))
+    preload(json.loads(os.environ.pop(PRELOAD_ENV, "[]")))
     from autograder import guard
 
     guard.install(int(os.environ[JUDGE_FD_ENV]))  # the hidden tests read it too

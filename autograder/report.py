@@ -54,6 +54,28 @@ def write_csv(path: Path, table: list[dict]) -> None:
         writer.writerows({k: spreadsheet_safe(v) for k, v in row.items()} for row in table)
 
 
+PHASES = ("prepare", "start", "execute", "judge", "finish", "save", "feedback")
+
+
+def write_timing(path: Path, summaries: list[dict]) -> None:
+    """Write one CSV row per graded notebook: its seconds in each phase of grading (:data:`PHASES`)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["student", "assignment", "notebook", "seconds", *PHASES])
+        for s in summaries:
+            writer.writerow([spreadsheet_safe(s["student"]), s["assignment"], s["notebook"], round(s["seconds"], 2),
+                             *(s.get("phases", {}).get(phase, "") for phase in PHASES)])
+
+
+def phase_line(summaries: list[dict]) -> str:
+    """Return where the grading time went, summed over ``summaries``: "start 4.1 s (9%), execute ...". """
+    sums = {phase: sum(s.get("phases", {}).get(phase, 0.0) for s in summaries) for phase in PHASES}
+    total = sum(sums.values()) or 1.0
+    return "time per phase, all notebooks: " + ", ".join(
+        f"{phase} {seconds:.1f} s ({seconds / total:.0%})" for phase, seconds in sums.items())
+
+
 def totals(table: list[dict]) -> dict[str, dict[str, float]]:
     """Return {assignment: {student: total points}} from the report rows."""
     result: dict[str, dict[str, float]] = {}
@@ -74,6 +96,7 @@ def summary(table: list[dict], summaries: list[dict]) -> str:
         top = sum(maxima[assignment].values())
         lines.append(f"{assignment}: {len(values)} students, mean {statistics.mean(values):.2f} / {top:g}, "
                      f"median {statistics.median(values):g}")
+    lines.append(phase_line(summaries))
     failures = [s for s in summaries if s["status"] != "graded" or s["reasons"]]
     flagged = [s for s in summaries if s["flags"]]
     lines.append(f"{len(failures)} with problems (not graded, crashed, timed out, misnamed ...); "

@@ -31,10 +31,11 @@ import zmq
 import zmq.asyncio
 from jupyter_client import AsyncKernelManager
 from jupyter_client.kernelspec import KernelSpec
+from jupyter_core.utils import run_sync
 
 from autograder.limits import Limits
 from autograder.paths import KERNEL_SIDE, PACKAGE
-from autograder.wire import CHANNELS_ENV, JUDGE_FD_ENV, LIMITS_ENV
+from autograder.wire import CHANNELS_ENV, JUDGE_FD_ENV, LIMITS_ENV, PRELOAD_ENV
 
 BWRAP = "bwrap"
 HOME = "/home/student"            # the kernel's working folder and HOME, inside the sandbox
@@ -95,11 +96,13 @@ def matplotlib_fonts() -> tuple[Path, ...]:
     return tuple(Path(matplotlib.get_cachedir()).glob("fontlist-*.json"))
 
 
-def bwrap_command(limits: Limits, connection_file: str, fds: dict, extra_env: dict) -> list[str]:
+def bwrap_command(limits: Limits, connection_file: str, fds: dict, extra_env: dict,
+                  preload: tuple[str, ...] = ()) -> list[str]:
     """Return the bubblewrap command line that starts one grading kernel.
 
     ``fds`` ({"channels": {address: fd}, "judge": fd}) are the inherited sockets; ``extra_env``
-    adds variables for the kernel (grading switches). Nothing of the worker's environment leaks in.
+    adds variables for the kernel (grading switches); ``preload`` names the modules the kernel
+    imports before any student code. Nothing of the worker's environment leaks in.
     """
     env = {"HOME": HOME, "USER": "student", "PATH": f"{os.path.dirname(sys.executable)}:/usr/bin:/bin",
            "PYTHONPATH": GRADER, "PYTHONDONTWRITEBYTECODE": "1", "TMPDIR": "/tmp", "LANG": "C.UTF-8",
@@ -107,7 +110,7 @@ def bwrap_command(limits: Limits, connection_file: str, fds: dict, extra_env: di
            CHANNELS_ENV: json.dumps(fds["channels"]), JUDGE_FD_ENV: str(fds["judge"]),
            LIMITS_ENV: json.dumps({"memory_mb": limits.memory_mb, "file_mb": limits.file_mb,
                                    "processes": limits.processes, "cpu_seconds": limits.cpu_seconds}),
-           **extra_env}
+           PRELOAD_ENV: json.dumps(list(preload)), **extra_env}
     args = [require_bwrap(), "--unshare-user", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
             "--unshare-cgroup-try", "--disable-userns", "--uid", str(USER_ID), "--gid", str(USER_ID),
             "--hostname", "sandbox", "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--clearenv",
@@ -161,19 +164,24 @@ class Sandbox:
 
     ``kernel_manager()`` returns a jupyter_client manager that starts the kernel in the
     sandbox; ``launch_kwargs`` go to its ``start_kernel``; ``judge`` is the worker's end
-    of the judge socket pair.
+    of the judge socket pair. ``boot()`` starts the kernel ahead of its notebook (``km`` is
+    then its running manager); one sandbox serves one notebook, then ``close()`` ends it.
     """
 
-    def __init__(self, limits: Limits, extra_env: dict | None = None):
+    def __init__(self, limits: Limits, extra_env: dict | None = None, preload: tuple[str, ...] = ()):
         self.limits = limits
         self.extra_env = extra_env or {}
+        self.preload = tuple(preload)
         self.folder = None
         self.listeners = []
         self.judge = None
         self._kernel_end = None
         self.contexts = []
+        self.km = None
 
     def __enter__(self) -> "Sandbox":
+        if self.folder is not None:  # booted ahead: already set up
+            return self
         require_bwrap()
         # A folder of the worker's that the kernel never sees: the channel sockets and connection file.
         self.folder = tempfile.mkdtemp(prefix="grader-kernel-")
@@ -186,11 +194,34 @@ class Sandbox:
         return self
 
     def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """End the kernel if it still runs and free everything the sandbox held."""
+        if self.km is not None and self.km.has_kernel:
+            try:
+                run_sync(self.km.shutdown_kernel)(now=True)
+            except Exception:  # it may be gone already; bwrap's --die-with-parent is the backstop
+                pass
         for sock in [*self.listeners, self.judge, self._kernel_end]:
             if sock is not None:
                 sock.close()
         _retire(self.contexts)
-        shutil.rmtree(self.folder, ignore_errors=True)
+        self.contexts = []
+        self.listeners, self.judge, self._kernel_end = [], None, None
+        if self.folder:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder = None
+
+    def boot(self) -> "Sandbox":
+        """Set up and start the kernel now, before its notebook is known; return self.
+
+        Its start-up and preloads then run while the worker does other work."""
+        self.__enter__()
+        self.km = self.kernel_manager()
+        run_sync(self.km.start_kernel)(**self.launch_kwargs)
+        self.launched()
+        return self
 
     def kernel_manager(self, **kwargs) -> AsyncKernelManager:
         """Return a kernel manager whose kernel starts in this sandbox (over ``ipc`` channels)."""
@@ -204,7 +235,8 @@ class Sandbox:
         fds = {"channels": {f"ipc://{self.folder}/k-{port}": listener.fileno()
                             for port, listener in enumerate(self.listeners, 1)},
                "judge": self._kernel_end.fileno()}
-        km._kernel_spec = KernelSpec(argv=bwrap_command(self.limits, km.connection_file, fds, self.extra_env),
+        km._kernel_spec = KernelSpec(argv=bwrap_command(self.limits, km.connection_file, fds, self.extra_env,
+                                                        self.preload),
                                      display_name="Python 3 (grading sandbox)", language="python",
                                      interrupt_mode="message")
         return km

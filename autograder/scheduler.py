@@ -18,7 +18,7 @@ import subprocess
 import sys
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 
 from nbgrader.api import Gradebook, MissingEntry
@@ -113,8 +113,12 @@ class Worker:
 
 
 def grade(course: Course, assignments: list[str], workers: int, limits: Limits, force: bool = False,
-          students: list[str] | None = None, quiet: bool = False) -> tuple[list[dict], list[Rejected]]:
-    """Grade every submission of ``assignments``; return one summary per notebook and the rejected folders."""
+          students: list[str] | None = None, quiet: bool = False, cluster: str | None = None,
+          worker_root: str | None = None) -> tuple[list[dict], list[Rejected]]:
+    """Grade every submission of ``assignments``; return one summary per notebook and the rejected folders.
+
+    ``cluster`` (a Dask scheduler address) grades on its workers, which find the course at ``worker_root``
+    (default: the same path as here); this process still writes every result."""
     from autograder.sandbox import SandboxUnavailable, require_bwrap
 
     try:
@@ -127,12 +131,12 @@ def grade(course: Course, assignments: list[str], workers: int, limits: Limits, 
         except BlockingIOError:
             raise GradingError("another grading run is using this course directory; wait for it to finish") from None
         try:
-            return _grade_locked(course, assignments, workers, limits, force, students, quiet)
+            return _grade_locked(course, assignments, workers, limits, force, students, quiet, cluster, worker_root)
         finally:
             course.lock.unlink(missing_ok=True)
 
 
-def _grade_locked(course, assignments, workers, limits, force, students, quiet):
+def _grade_locked(course, assignments, workers, limits, force, students, quiet, cluster, worker_root):
     expected = {a: notebooks_of(course, a) for a in assignments}  # fail before grading if one is not released
     summaries, todo, rejected = [], [], []
     # Later lessons are the slow ones (TensorFlow): start them first so no worker idles at the end.
@@ -146,11 +150,13 @@ def _grade_locked(course, assignments, workers, limits, force, students, quiet):
                 summaries.append(previous)  # graded, unchanged: resume
             else:
                 todo.append((task, digest))
-    return summaries + _grade_all(course, todo, workers, limits, quiet), rejected
+    return summaries + _grade_all(course, todo, workers, limits, quiet, cluster, worker_root), rejected
 
 
-def _grade_all(course: Course, todo: list, workers: int, limits: Limits, quiet: bool) -> list[dict]:
-    """Grade ``todo`` [(task, digest)] with ``workers`` worker processes; write as results arrive."""
+def _grade_all(course: Course, todo: list, workers: int, limits: Limits, quiet: bool,
+               cluster: str | None = None, worker_root: str | None = None) -> list[dict]:
+    """Grade ``todo`` [(task, digest)] with ``workers`` local worker processes, or on the Dask ``cluster``
+    (then the local workers only write feedback); save each result as it arrives."""
     summaries, problems = [], 0
     bar = tqdm(total=len(todo), desc="grading", unit="notebook", disable=quiet or not todo)
     idle = queue.Queue()
@@ -159,32 +165,69 @@ def _grade_all(course: Course, todo: list, workers: int, limits: Limits, quiet: 
         idle.put(Worker(course))
     writing = threading.Lock()  # one writer at a time: the gradebook is never written concurrently
 
-    def run(task: Task) -> Result:
+    def keep(task: Task, result: Result, worker: Worker) -> Result:
+        """Save ``result`` (this process is the only writer), then have ``worker`` write its feedback."""
+        stamp, note = intake.timestamp(course, task.student, task.assignment)
+        if note:
+            result.reasons.append(note)
+        mark = time.monotonic()
+        with writing:
+            try:
+                store.save(course, result, stamp)
+            except Exception as exc:  # e.g. a grade id nbgrader does not know: this notebook only
+                result.status = "not graded"
+                result.reasons.append(f"the result could not be saved ({type(exc).__name__}: {str(exc)[:200]})")
+                return result
+        result.phases["save"] = round(time.monotonic() - mark, 3)
+        mark = time.monotonic()
+        problem = worker.feedback(task)
+        result.phases["feedback"] = round(time.monotonic() - mark, 3)
+        if problem:
+            result.reasons.append(f"feedback could not be written ({problem})")
+        return result
+
+    def with_worker(job):
         worker = idle.get()
         try:
-            result = worker.grade(task, limits)
-            stamp, note = intake.timestamp(course, task.student, task.assignment)
-            if note:
-                result.reasons.append(note)
-            with writing:
-                try:
-                    store.save(course, result, stamp)
-                except Exception as exc:  # e.g. a grade id nbgrader does not know: this notebook only
-                    result.status = "not graded"
-                    result.reasons.append(f"the result could not be saved ({type(exc).__name__}: {str(exc)[:200]})")
-                    return result
-            problem = worker.feedback(task)
-            if problem:
-                result.reasons.append(f"feedback could not be written ({problem})")
-            return result
+            return job(worker)
         finally:
             idle.put(worker)
 
+    def grade_here(task: Task) -> Result:
+        return with_worker(lambda worker: keep(task, worker.grade(task, limits), worker))
+
+    finished = queue.Queue()  # (task, future) as each notebook is saved and has its feedback
+
+    submitted = set()
+
+    def submit(pool, task: Task, job) -> None:
+        submitted.add(id(task))
+        pool.submit(job).add_done_callback(lambda future: finished.put((task, future)))
+
+    def feed(pool) -> None:
+        if not cluster:
+            for task, _ in todo:
+                submit(pool, task, lambda t=task: grade_here(t))
+            return
+        from autograder.cluster import grade_on_cluster
+
+        try:
+            for task, result in grade_on_cluster(cluster, course, [task for task, _ in todo], limits, worker_root):
+                submit(pool, task, lambda t=task, r=result: with_worker(lambda worker: keep(t, r, worker)))
+        except Exception as exc:  # the cluster went away: what did not come back is reported, never lost silently
+            lost = f"the Dask cluster failed ({type(exc).__name__}: {str(exc)[:200]})"
+            for task, _ in todo:
+                if id(task) not in submitted:
+                    submit(pool, task, lambda t=task: Result(t.student, t.assignment, t.notebook,
+                                                             status="not graded", reasons=[lost]))
+
+    digests = {id(task): digest for task, digest in todo}
     try:
         with ThreadPoolExecutor(max_workers=pool_size) as pool:
-            futures = {pool.submit(run, task): (task, digest) for task, digest in todo}
-            for future in as_completed(futures):
-                task, digest = futures[future]
+            producer = threading.Thread(target=feed, args=(pool,), daemon=True)
+            producer.start()
+            for _ in todo:
+                task, future = finished.get()
                 try:
                     result = future.result()
                 except Exception as exc:  # a bug of ours: this notebook is reported, the batch goes on
@@ -192,11 +235,12 @@ def _grade_all(course: Course, todo: list, workers: int, limits: Limits, quiet: 
                                     reasons=[f"internal grader error ({type(exc).__name__}: {str(exc)[:200]})"])
                 summary = {k: v for k, v in asdict(result).items() if k != "executed"}
                 if result.status == "graded":
-                    store.write_marker(course, task, digest, summary)
+                    store.write_marker(course, task, digests[id(task)], summary)
                 summaries.append(summary)
                 problems += result.status != "graded" or bool(result.reasons)
                 bar.set_postfix(problems=problems, flagged=sum(bool(s["flags"]) for s in summaries))
                 bar.update()
+            producer.join()
     finally:
         bar.close()
         while not idle.empty():

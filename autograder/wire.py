@@ -36,6 +36,7 @@ from autograder.limits import JUDGE_MESSAGE_BYTES, TEXT_CHARS
 CHANNELS_ENV = "COURSE_CHANNEL_FDS"      # {zmq address: inherited listening socket fd}
 JUDGE_FD_ENV = "COURSE_JUDGE_FD"         # the kernel's end of the judge socket pair
 LIMITS_ENV = "COURSE_KERNEL_LIMITS"      # resource limits, as JSON
+PRELOAD_ENV = "COURSE_KERNEL_PRELOAD"    # modules the kernel imports before any student code, as JSON
 
 
 class BadMessage(ValueError):
@@ -258,7 +259,7 @@ class Result:
     reasons: list = field(default_factory=list)   # what cost points beyond wrong answers, for the student
     flags: list = field(default_factory=list)     # Flag
     seconds: float = 0.0
-    phases: dict = field(default_factory=dict)    # seconds per phase: start, execute, judge, finish
+    phases: dict = field(default_factory=dict)    # seconds per phase: prepare, start, execute, judge, finish, save, feedback
     executed: str | None = None      # the autograded notebook, as JSON
 
 

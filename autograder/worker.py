@@ -31,7 +31,9 @@ from autograder.judge import CHECK_CALL, Judge, Ledger
 from autograder.limits import Limits, WORKER_FRAME_BYTES
 from autograder.paths import Course
 from autograder.sandbox import Sandbox
+from autograder.warm import Spares, preloads
 from autograder.wire import Result, clean_text, receive_frame, send_frame
+from course.i18n import notebook_language
 
 HIDDEN_TESTS = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS\n?", re.S)
 # Switches the lessons read while being graded: given to grading kernels only, never to JupyterLab.
@@ -135,13 +137,20 @@ def placeholder(nb, ledger: Ledger | None, limits: Limits):
     return nb
 
 
-def run_judged(nb, limits: Limits, result: Result) -> tuple[list[int], Ledger]:
+def kernel_env(nb) -> dict[str, str]:
+    """The environment of ``nb``'s grading kernel: the grading switches and the language its student reads."""
+    return {**GRADING_ENV, "COURSE_LANG": notebook_language(nb)}
+
+
+def run_judged(nb, limits: Limits, result: Result, sandbox: Sandbox | None = None) -> tuple[list[int], Ledger]:
     """Run the sanitized ``nb`` in a fresh sandbox with its judge listening.
 
-    Returns the indices of the cells that ran and the judge's ledger; a run that breaks adds a reason.
+    ``sandbox`` is one made for this notebook (perhaps started ahead, see :mod:`autograder.warm`);
+    by default a new one. Returns the indices of the cells that ran and the judge's ledger; a run
+    that breaks adds a reason.
     """
     ran = []
-    with Sandbox(limits, GRADING_ENV) as sandbox, Judge(sandbox.judge, nb.cells) as judge:
+    with sandbox or Sandbox(limits, kernel_env(nb)) as sandbox, Judge(sandbox.judge, nb.cells) as judge:
         try:
             ran = execute(nb, sandbox, judge, limits, result)
         except Exception as exc:  # the kernel could not start, or the run broke: the judge still decides
@@ -150,8 +159,10 @@ def run_judged(nb, limits: Limits, result: Result) -> tuple[list[int], Ledger]:
     return ran, judge.ledger
 
 
-def grade_notebook(task: dict, limits: Limits) -> Result:
-    """Grade ``task`` ({path, student, assignment, notebook, root}); never raises."""
+def grade_notebook(task: dict, limits: Limits, spares: Spares | None = None) -> Result:
+    """Grade ``task`` ({path, student, assignment, notebook, root}); never raises.
+
+    With ``spares``, the notebook runs in a kernel started ahead when one fits, and the next is started."""
     course = Course(Path(task["root"]))
     result = Result(task["student"], task["assignment"], task["notebook"])
     start = time.monotonic()
@@ -181,15 +192,22 @@ def grade_notebook(task: dict, limits: Limits) -> Result:
     except Exception as exc:
         return _failed(result, release, None, limits, f"the submission could not be prepared ({type(exc).__name__})",
                        start)
+    result.phases["prepare"] = round(time.monotonic() - start, 3)
     try:
-        ran, ledger = run_judged(nb, limits, result)
-        result.phases["execute"] = round(time.monotonic() - start - result.phases.get("start", 0), 3)
+        mark = time.monotonic()
+        settings = (limits, kernel_env(nb), preloads(release))
+        ran, ledger = run_judged(nb, limits, result, spares.take(*settings) if spares else None)
+        result.phases["execute"] = round(time.monotonic() - mark - result.phases.get("start", 0), 3)
+        if spares:
+            spares.prepare(*settings)
         mark = time.monotonic()
         confirm(nb, ledger)
         result.phases["judge"] = round(time.monotonic() - mark, 3)
         result.flags += run_flags(nb, ran, ledger, release)
+        mark = time.monotonic()
         finish(nb, limits, result.reasons)
         result.executed = nbformat.writes(nb)
+        result.phases["finish"] = round(time.monotonic() - mark, 3)
     except Exception as exc:  # whatever broke: this notebook keeps the points the judge confirmed
         return _failed(result, nb, ledger, limits, f"internal grader problem ({type(exc).__name__}: "
                                                        f"{clean_text(exc, 200)})", start)
@@ -216,10 +234,12 @@ def main() -> None:
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1):  # nothing a library prints can reach the parent; stderr stays the worker's log
         os.dup2(devnull, fd)
+    spares = Spares()
     while True:
         try:
             frame = receive_frame(channel, WORKER_FRAME_BYTES, None)
         except Exception:
+            spares.close()
             return  # the parent is gone
         task, task_id = frame.get("task", {}), frame.get("task_id")
         try:
@@ -227,7 +247,7 @@ def main() -> None:
                 feedback.write(Course(Path(task["root"])), task["student"], task["assignment"], task["notebook"])
                 answer = {"task_id": task_id, "ok": True}
             else:
-                result = grade_notebook(task, Limits(**task["limits"]))
+                result = grade_notebook(task, Limits(**task["limits"]), spares)
                 answer = {"task_id": task_id, "result": {**asdict(result), "flags": [asdict(f) for f in result.flags]}}
         except Exception as exc:  # report, never crash the worker
             answer = {"task_id": task_id, "ok": False, "error": f"{type(exc).__name__}: {clean_text(exc, 300)}"}

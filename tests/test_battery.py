@@ -170,6 +170,11 @@ def test_report_and_summary(graded_battery):
     assert header == "student,assignment,test cell,points,max,flags,seconds,status,notes"
     assert (root / "reports" / "scores.png").stat().st_size > 1000
     assert not (root / ".grader.lock").exists()
+    assert "time per phase, all notebooks: prepare" in stdout
+    with open(root / "reports" / "timing.csv", newline="") as f:
+        timing = list(csv.DictReader(f))
+    graded = [row for row in timing if row["execute"]]
+    assert len(graded) >= len(CONTROLS) and all(float(row["start"]) > 0 and float(row["save"]) > 0 for row in graded)
 
 
 def test_rerun_resumes_without_regrading(graded_battery):
