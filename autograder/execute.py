@@ -19,8 +19,10 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from autograder.judge import Judge
 from autograder.limits import Limits
+from autograder.messages import GRADER_NOTES, translate_text
 from autograder.sandbox import Sandbox
 from autograder.wire import Result
+from course.i18n import notebook_language
 
 OUTPUT_MESSAGES = {"stream", "display_data", "execute_result", "error", "update_display_data"}
 
@@ -31,11 +33,15 @@ def error_output(name: str, text: str):
 
 
 def add_grader_notes(nb, reasons: list[str]) -> None:
-    """Open ``nb`` with a *Grader notes* cell listing ``reasons`` (what cost points beyond wrong answers)."""
+    """Open ``nb`` with a *Grader notes* cell listing ``reasons`` (what cost points beyond wrong answers).
+
+    The notes are written in the notebook's language (``metadata.course.lang``): ``reasons`` stay English.
+    """
     if reasons:
+        lang = notebook_language(nb)
         nb.cells.insert(0, nbformat.v4.new_markdown_cell(
-            "**Grader notes** — these cost points beyond wrong answers:\n\n"
-            + "\n".join(f"- {reason}" for reason in reasons)))
+            translate_text(GRADER_NOTES, lang) + "\n\n"
+            + "\n".join(f"- {translate_text(reason, lang)}" for reason in reasons)))
 
 
 def is_test(cell) -> bool:
@@ -56,7 +62,7 @@ class SandboxClient(NotebookClient):
         self.timed_out = False
 
     def create_kernel_manager(self):
-        self.km = self.sandbox.kernel_manager()
+        self.km = self.sandbox.km or self.sandbox.kernel_manager()
         return self.km
 
     async def _async_handle_timeout(self, timeout, cell=None):
@@ -101,11 +107,13 @@ def execute(nb, sandbox: Sandbox, judge: Judge, limits: Limits, result: Result) 
                            error_on_timeout={"ename": "CellTimeoutError", "evalue": "",
                                              "traceback": [f"CellTimeoutError: this cell ran longer than "
                                                            f"{limits.cell_seconds:g} s and was stopped"]},
-                           on_cell_executed=_record_hidden_errors)
+                           on_cell_executed=_record_hidden_errors, shutdown_kernel="immediate")
     deadline = time.monotonic() + limits.notebook_seconds
     start = time.monotonic()
-    with client.setup_kernel(**sandbox.launch_kwargs):
-        sandbox.launched()
+    booted = sandbox.km is not None  # started ahead (autograder.warm): only its readiness is waited for
+    with client.setup_kernel(**({} if booted else sandbox.launch_kwargs)):
+        if not booted:
+            sandbox.launched()
         result.phases["start"] = round(time.monotonic() - start, 3)
         # A kernel that wedged its own channels answers nothing, not even an interrupt: past the
         # notebook's time it is killed (its sandbox dies with it), and the cells left report it.

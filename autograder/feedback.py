@@ -10,7 +10,9 @@ from pathlib import Path
 import nbformat
 from nbgrader import utils
 
+from autograder.messages import translate_lines
 from autograder.paths import Course
+from course.i18n import notebook_language
 
 
 # What a lesson's markdown may render to in feedback: text formatting, lists, tables, images, links
@@ -57,6 +59,41 @@ def defuse(nb) -> None:
             cell.source = f"*(shown as text: this cell held raw HTML)*\n\n{fence}text\n{cell.source}\n{fence}"
 
 
+def translate_outputs(nb) -> None:
+    """Put what the grader wrote into ``nb``'s cells (verdicts, errors, notes on outputs) in its language.
+
+    Error outputs of every cell, and the printed lines of test cells, are translated line by line
+    (:func:`autograder.messages.translate_text`); so is the line that stands for a test cell's hidden tests.
+    A student's own printing outside test cells is left alone, except the grader's truncation notes.
+    """
+    lang = notebook_language(nb)
+    if lang == "en":
+        return
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        test = bool(meta.get("grade")) and not meta.get("solution")
+        if test:
+            cell.source = translate_lines(cell.source, lang)
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                output["evalue"] = translate_lines(str(output.get("evalue", "")), lang)
+                output["traceback"] = [_error_line(str(line), lang) for line in output.get("traceback", [])]
+            elif output.get("output_type") == "stream":
+                text = "".join(output.get("text", ""))
+                output["text"] = translate_lines(text, lang) if test else "\n".join(
+                    translate_lines(line, lang) if line.startswith("[output") else line for line in text.split("\n"))
+
+
+def _error_line(line: str, lang: str) -> str:
+    """A traceback line, "ErrorName: message" as the grader writes them, with its message translated."""
+    name, sep, message = line.partition(": ")
+    if sep and name.isidentifier():
+        return f"{name}: {translate_lines(message, lang)}"
+    return translate_lines(line, lang)
+
+
 @functools.lru_cache(maxsize=1)
 def exporter():
     """nbgrader's feedback HTML exporter, configured as ``nbgrader generate_feedback`` configures it,
@@ -81,6 +118,7 @@ def write(course: Course, student: str, assignment: str, notebook: str) -> Path:
     nb = nbformat.read(course.student_file("autograded", student, assignment, f"{notebook}.ipynb"), as_version=4)
     resources = {"nbgrader": {"db_url": course.db_url, "assignment": assignment, "notebook": notebook,
                               "student": student}, "config_dir": jupyter_config_dir()}
+    translate_outputs(nb)
     sanitizer = SanitizeHTML()
     for cell in nb.cells:
         if cell.cell_type in ("markdown", "raw"):

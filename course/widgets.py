@@ -16,6 +16,7 @@ matplotlib, no extra backend), so the explorers work wherever ipywidgets do.
 
 from __future__ import annotations
 
+import copy
 import io
 import time
 from contextlib import contextmanager
@@ -23,6 +24,8 @@ from contextlib import contextmanager
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
+
+from course.i18n import N_, _, ngettext
 
 __all__ = [
     "ActivationExplorer", "GradientDescentExplorer", "PerceptronExplorer",
@@ -37,12 +40,17 @@ _WIDTH = "30em"
 def _slider(kind, description, **kwargs):
     # Redraw when a drag ends (or on each arrow-key step), not for every pixel of a drag: a redraw
     # takes about a tenth of a second, and a queue of them would make the picture lag behind the hand.
-    return kind(description=description, style=_STYLE, layout=widgets.Layout(width=_WIDTH),
+    # labels and verdicts follow the notebook's language (course.i18n); the figures stay English, since
+    # matplotlib's default font has no Hangul
+    return kind(description=_(description), style=_STYLE, layout=widgets.Layout(width=_WIDTH),
                 continuous_update=False, **kwargs)
 
 
 def _dropdown(description, options, value):
-    return widgets.Dropdown(description=description, options=options, value=value, style=_STYLE,
+    """A dropdown; ``options`` are values or (English label, value) pairs, the labels shown translated."""
+    # always (label, value) pairs: ipywidgets reads a list that mixes pairs and values as values only
+    options = [(_(o[0]), o[1]) if isinstance(o, tuple) else (_(o), o) for o in options]
+    return widgets.Dropdown(description=_(description), options=options, value=value, style=_STYLE,
                             layout=widgets.Layout(width=_WIDTH))
 
 
@@ -155,25 +163,27 @@ _ACTIVATIONS = {
 def _saturation_note(key, slope, alpha):
     """One sentence: does this activation saturate (slope -> 0), and what that means for learning."""
     if key == "step":
-        return ("Flat everywhere: its slope is 0 except at the jump at x = 0, where it has none, so a "
-                "gradient cannot tell the weights which way to move. That is why networks use smooth activations.")
+        return _("Flat everywhere: its slope is 0 except at the jump at x = 0, where it has none, so a "
+                 "gradient cannot tell the weights which way to move. That is why networks use smooth activations.")
     if key == "sigmoid":
-        return (f"Saturates on both sides: the slope peaks at 0.25 at x = 0 and here it is {slope:.4f} "
-                f"({slope / 0.25:.0%} of the peak); beyond |x| ≈ 5 it is under 0.007, so gradients fade "
-                "layer after layer (vanishing gradients).")
+        return _("Saturates on both sides: the slope peaks at 0.25 at x = 0 and here it is {slope:.4f} "
+                 "({share:.0%} of the peak); beyond |x| ≈ 5 it is under 0.007, so gradients fade "
+                 "layer after layer (vanishing gradients).").format(slope=slope, share=slope / 0.25)
     if key == "tanh":
-        return (f"Saturates on both sides like sigmoid, but is centred on 0 with slope 1 at x = 0 (four times "
-                f"sigmoid's); here the slope is {slope:.4f}, and beyond |x| ≈ 3 it is under 0.01.")
+        return _("Saturates on both sides like sigmoid, but is centred on 0 with slope 1 at x = 0 (four times "
+                 "sigmoid's); here the slope is {slope:.4f}, and beyond |x| ≈ 3 it is under 0.01.").format(
+                     slope=slope)
     if key == "relu":
-        return ("Does not saturate for x > 0: the slope is 1 however large x grows. For x ≤ 0 it is flat "
-                "(slope 0), so a unit stuck there gets no gradient at all (a 'dying ReLU').")
+        return _("Does not saturate for x > 0: the slope is 1 however large x grows. For x ≤ 0 it is flat "
+                 "(slope 0), so a unit stuck there gets no gradient at all (a 'dying ReLU').")
     if key == "leaky_relu":
         if alpha == 0:
-            return "With slope α = 0 this is plain ReLU: flat for x ≤ 0, so a unit there gets no gradient."
-        return (f"Never saturates: slope 1 for x > 0 and α = {alpha:g} for x ≤ 0, so no unit ever gets a "
-                "zero gradient — the small leak keeps 'dead' units learning.")
-    return (f"No saturation for x > 0 (slope 1). For x < 0 it levels off smoothly at −α = {-alpha:g} (slope "
-            "α·eˣ → 0 on the far left), which keeps mean outputs near 0 without ReLU's hard corner.")
+            return _("With slope α = 0 this is plain ReLU: flat for x ≤ 0, so a unit there gets no gradient.")
+        return _("Never saturates: slope 1 for x > 0 and α = {alpha:g} for x ≤ 0, so no unit ever gets a "
+                 "zero gradient — the small leak keeps 'dead' units learning.").format(alpha=alpha)
+    return _("No saturation for x > 0 (slope 1). For x < 0 it levels off smoothly at −α = {minus_alpha:g} (slope "
+             "α·eˣ → 0 on the far left), which keeps mean outputs near 0 without ReLU's hard corner.").format(
+                 minus_alpha=-alpha)
 
 
 class ActivationExplorer(_Explorer):
@@ -220,9 +230,10 @@ class ActivationExplorer(_Explorer):
         self.x0 = float(c["x0"])
         self.value = float(f(np.array(self.x0), self.alpha))
         self.slope = float(df(np.array(self.x0), self.alpha))
-        slope_text = "none (the jump)" if self.key == "step" and self.x0 == 0 else f"{self.slope:.4f}"
-        self.verdict = (f"<b>{label}</b> at x = {self.x0:g}: value {self.value:.4f}, slope {slope_text}. "
-                        + _saturation_note(self.key, self.slope, self.alpha))
+        slope_text = _("none (the jump)") if self.key == "step" and self.x0 == 0 else f"{self.slope:.4f}"
+        self.verdict = (_("<b>{label}</b> at x = {x:g}: value {value:.4f}, slope {slope}.").format(
+            label=label, x=self.x0, value=self.value, slope=slope_text) + " "
+            + _saturation_note(self.key, self.slope, self.alpha))
 
     def _draw(self, ax):
         label = _ACTIVATIONS[self.key][0]
@@ -260,23 +271,30 @@ def _two_minima_stationary():
 # key: label, f, exact gradient, dimension, domain (per axis), minima, presets for the controls
 _LANDSCAPES = {
     "quadratic": dict(
-        label="0.01x² + 0.1x (lecture)", dim=1, domain=(-25.0, 15.0),
+        label=N_("0.01x² + 0.1x (lecture)"), dim=1, domain=(-25.0, 15.0),
         f=lambda p: 0.01 * p[..., 0] ** 2 + 0.1 * p[..., 0], grad=lambda p: 0.02 * p + 0.1,
         minima=[np.array([-5.0])], preset=dict(lr=10.0, steps=50, start=10.0, start_x1=0.0)),
     "two_minima": dict(
-        label="x⁴ − 4x² + x (two minima)", dim=1, domain=(-2.5, 2.5),
+        label=N_("x⁴ − 4x² + x (two minima)"), dim=1, domain=(-2.5, 2.5),
         f=lambda p: p[..., 0] ** 4 - 4 * p[..., 0] ** 2 + p[..., 0], grad=lambda p: 4 * p ** 3 - 8 * p + 1,
         minima=[np.array([m]) for m in _two_minima_stationary()],
         preset=dict(lr=0.01, steps=50, start=2.0, start_x1=0.0)),
     "bowl": dict(
-        label="x0² + x1² (2-D bowl)", dim=2, domain=(-4.5, 4.5),
+        label=N_("x0² + x1² (2-D bowl)"), dim=2, domain=(-4.5, 4.5),
         f=lambda p: p[..., 0] ** 2 + p[..., 1] ** 2, grad=lambda p: 2 * p,
         minima=[np.array([0.0, 0.0])], preset=dict(lr=0.1, steps=20, start=-3.0, start_x1=4.0)),
+    # the book's surface for comparing optimizers: 20 times steeper along x1 than along x0
+    "elongated": dict(
+        label=N_("x0²/20 + x1² (elongated bowl)"), dim=2, domain=(-10.0, 10.0),
+        f=lambda p: p[..., 0] ** 2 / 20 + p[..., 1] ** 2, grad=lambda p: p * np.array([0.1, 2.0]),
+        minima=[np.array([0.0, 0.0])], preset=dict(lr=0.9, steps=30, start=-7.0, start_x1=2.0)),
 }
+
+PLAIN = N_("plain gradient descent")  # the explorer's own choice; the others are the student's optimizers
 
 
 def _steps(n):
-    return f"{n} step" + ("" if n == 1 else "s")
+    return ngettext("{n} step", "{n} steps", n).format(n=n)
 
 
 _FAR = 1e8  # a run whose |x| passes this has diverged beyond doubt: stop it there
@@ -290,7 +308,7 @@ def _descend(grad, start, lr, steps, momentum):
     x = np.array(start, dtype=float)
     v = np.zeros_like(x)
     path = [x.copy()]
-    for _ in range(steps):
+    for _step in range(steps):
         v = momentum * v - lr * grad(x)
         x = x + v
         path.append(x.copy())
@@ -299,12 +317,38 @@ def _descend(grad, start, lr, steps, momentum):
     return np.array(path)
 
 
+def _make_optimizer(choice, lr):
+    """A fresh optimizer from the student's ``choice``: a class (called with ``lr=lr``) or an object (copied)."""
+    if isinstance(choice, type) or not hasattr(choice, "update"):
+        return choice(lr=lr)
+    return copy.deepcopy(choice)  # an object's own state and lr: each run starts from the same one
+
+
+def _optimize(optimizer, grad, start, steps):
+    """Follow the student's ``optimizer.update({"x": x}, {"x": ∇f(x)})``; return every point visited.
+
+    The point lives in a dict of one array, updated in place, as a network's params are.
+    Stops early, as :func:`_descend` does, past |x| > _FAR or at a point that is not finite.
+    """
+    params = {"x": np.array(start, dtype=float)}
+    path = [params["x"].copy()]
+    for _step in range(steps):
+        optimizer.update(params, {"x": grad(params["x"].copy())})
+        path.append(np.array(params["x"], dtype=float).copy())
+        if not np.all(np.isfinite(path[-1])) or np.max(np.abs(path[-1])) > _FAR:
+            break
+    return np.array(path)
+
+
 class GradientDescentExplorer(_Explorer):
     """Run gradient descent (with optional momentum) on a small landscape and draw its path and loss.
 
-    Controls: ``function`` (quadratic, two_minima, bowl), ``lr`` (log scale),
-    ``steps``, ``start`` (x, or x0 on the bowl), ``start_x1`` (bowl only) and
-    ``momentum``. Choosing a function loads its presets. After each change:
+    Controls: ``function`` (quadratic, two_minima, bowl, elongated), ``lr`` (log scale),
+    ``steps``, ``start`` (x, or x0 on the 2-D ones), ``start_x1`` (2-D only) and
+    ``momentum``; with ``optimizers`` ({name: class or object}, your own from lesson 05, each
+    with ``update(params, grads)``) also ``optimizer``: plain gradient descent (this module's,
+    with the momentum slider) or one of yours, built as ``cls(lr=lr)`` from the learning-rate
+    slider (an object is copied and keeps its own lr). Choosing a function loads its presets. After each change:
     ``path`` (every point visited, start first, shape ``(k + 1, dim)``),
     ``losses`` (f at each point), ``outcome`` (``"converged"``, ``"local minimum"``,
     ``"on its way"``, ``"zig-zag"``, ``"too small"`` or ``"too large"``) and ``verdict``.
@@ -312,9 +356,13 @@ class GradientDescentExplorer(_Explorer):
 
     css_class = "course-gradient-descent-explorer"
 
-    def __init__(self, function="quadratic"):
+    def __init__(self, function="quadratic", optimizers=None):
         preset = _LANDSCAPES[function]["preset"]
         low, high = _LANDSCAPES[function]["domain"]
+        self.optimizers = dict(optimizers or {})
+        for name, choice in self.optimizers.items():
+            if not (callable(choice) or hasattr(choice, "update")):
+                raise TypeError(f"optimizers[{name!r}] should be an optimizer class or an object with update()")
         controls = {
             "function": _dropdown("function", [(v["label"], k) for k, v in _LANDSCAPES.items()], function),
             "lr": _slider(widgets.FloatLogSlider, "learning rate", value=preset["lr"], base=10, min=-3, max=3,
@@ -326,6 +374,8 @@ class GradientDescentExplorer(_Explorer):
                                 max=4.5, step=0.1),
             "momentum": _slider(widgets.FloatSlider, "momentum", value=0.0, min=0.0, max=0.99, step=0.01),
         }
+        if self.optimizers:
+            controls["optimizer"] = _dropdown("optimizer", [PLAIN, *self.optimizers], PLAIN)
         super().__init__(controls, figsize=(9.5, 3.6), rects=[(0.07, 0.15, 0.5, 0.75), (0.66, 0.15, 0.32, 0.75)])
         controls["function"].observe(self._load_preset, names="value")
         self.update()
@@ -345,9 +395,27 @@ class GradientDescentExplorer(_Explorer):
         self.controls["start_x1"].disabled = land["dim"] == 1
         start = [c["start"], c["start_x1"]][:land["dim"]]
         self.lr, self.momentum, self.steps = float(c["lr"]), float(c["momentum"]), int(c["steps"])
-        self.path = _descend(land["grad"], start, self.lr, self.steps, self.momentum)
+        self.optimizer = c.get("optimizer", PLAIN)
+        self.controls["momentum"].disabled = self.optimizer != PLAIN
+        self.error = None
+        if self.optimizer == PLAIN:
+            self.path = _descend(land["grad"], start, self.lr, self.steps, self.momentum)
+        else:
+            try:
+                optimizer = _make_optimizer(self.optimizers[self.optimizer], self.lr)
+                self.path = _optimize(optimizer, land["grad"], start, self.steps)
+            except Exception as exc:  # the student's class: say what it raised instead of breaking the widget
+                self.error = f"{type(exc).__name__}: {exc}"
+                self.path = np.array([start], dtype=float)
         self.losses = land["f"](self.path)
+        if self.error is not None:
+            self.outcome = "error"
+            self.verdict = _("<b>Your {optimizer} raised {error}</b> — fix it, run its cell, then try again.").format(
+                optimizer=self.optimizer, error=self.error)
+            return
         self.outcome, self.verdict = self._judge()
+        if self.optimizer != PLAIN:
+            self.verdict = f"[{self.optimizer}] " + self.verdict
 
     def _judge(self):
         """Classify the run in plain words, as the lecture's pictures of good and bad step sizes do."""
@@ -358,40 +426,49 @@ class GradientDescentExplorer(_Explorer):
         nearest = min(minima, key=lambda m: float(np.linalg.norm(path[-1] - m)))
         distance = np.linalg.norm(path - nearest, axis=1)
         where = ", ".join(f"{v:.3f}" for v in nearest)
+        if not np.all(np.isfinite(losses)):
+            return "too large", _("<b>The run broke down:</b> after {steps} x is not a number (nan or inf). "
+                                  "Lower the learning rate, or look for a division by 0 in the update.").format(
+                                      steps=_steps(done))
         if done < self.steps or losses[-1] > losses[0] + 1e-12:
-            how = (f"after {_steps(done)} x was past ±10⁸, so the run stopped there" if done < self.steps
-                   else f"the loss grew from {losses[0]:.3g} to {losses[-1]:.3g}")
-            return "too large", (f"<b>Too large a step: it diverges.</b> Each step overshoots the minimum and lands "
-                                 f"higher up the other side; {how}. Lower the learning rate.")
+            how = (_("after {steps} x was past ±10⁸, so the run stopped there").format(steps=_steps(done))
+                   if done < self.steps else
+                   _("the loss grew from {first:.3g} to {last:.3g}").format(first=losses[0], last=losses[-1]))
+            return "too large", _("<b>Too large a step: it diverges.</b> Each step overshoots the minimum and lands "
+                                  "higher up the other side; {how}. Lower the learning rate.").format(how=how)
         # "arrived" means within 1% of the plotted width of a minimum
         close = distance < 0.01 * (land["domain"][1] - land["domain"][0])
         if close[-1]:
             far = np.flatnonzero(~close)
             first = int(far[-1]) + 1 if far.size else 0  # from here on it stayed close
             if nearest is not best:
-                return "local minimum", (
-                    f"<b>Stuck in a local minimum</b> at x ≈ {where} (loss {losses[-1]:.3f}) after {_steps(first)}; "
-                    f"the global minimum is at x ≈ {best[0]:.3f} (loss {float(land['f'](best)):.3f}). "
-                    "Try momentum or another start.")
-            return "converged", (f"<b>Converged</b> to the minimum at ({where}) in {_steps(first)} "
-                                 f"(loss {losses[-1]:.4f}).")
+                return "local minimum", _(
+                    "<b>Stuck in a local minimum</b> at x ≈ {where} (loss {loss:.3f}) after {steps}; "
+                    "the global minimum is at x ≈ {best:.3f} (loss {best_loss:.3f}). "
+                    "Try momentum or another start.").format(where=where, loss=losses[-1], steps=_steps(first),
+                                                              best=best[0], best_loss=float(land["f"](best)))
+            return "converged", _("<b>Converged</b> to the minimum at ({where}) in {steps} (loss {loss:.4f}).").format(
+                where=where, steps=_steps(first), loss=losses[-1])
         target = float(land["f"](nearest))
         covered = (losses[0] - losses[-1]) / (losses[0] - target) if losses[0] > target else 1.0
         moves = np.diff(path, axis=0)
         zigzag = len(moves) > 2 and np.mean(np.sum(moves[1:] * moves[:-1], axis=1) < 0) > 0.5
         if zigzag and covered < 0.5:
-            return "too large", (f"<b>Too large a step: it bounces.</b> Each step jumps across the valley and lands "
-                                 f"about as high on the other side; after {done} steps the loss has come down only "
-                                 f"{covered:.1%} of the way. Lower the learning rate.")
+            return "too large", _("<b>Too large a step: it bounces.</b> Each step jumps across the valley and lands "
+                                  "about as high on the other side; after {done} steps the loss has come down only "
+                                  "{covered:.1%} of the way. Lower the learning rate.").format(
+                                      done=done, covered=covered)
         if zigzag and self.momentum == 0:
-            return "zig-zag", (f"<b>Close to too large:</b> each step jumps across the valley and back (zig-zag); "
-                               f"after {done} steps x is still {distance[-1]:.3g} from the minimum.")
+            return "zig-zag", _("<b>Close to too large:</b> each step jumps across the valley and back (zig-zag); "
+                                "after {done} steps x is still {distance:.3g} from the minimum.").format(
+                                    done=done, distance=distance[-1])
         if covered < 0.5:
-            return "too small", (f"<b>Too small a step: it stalls.</b> After {done} steps the loss has come down "
-                                 f"only {covered:.1%} of the way to the minimum at ({where}). Raise the learning "
-                                 "rate (or take many more steps).")
-        return "on its way", (f"<b>On its way:</b> after {done} steps x is {distance[-1]:.3g} from the minimum at "
-                              f"({where}); more steps or a larger rate would finish.")
+            return "too small", _("<b>Too small a step: it stalls.</b> After {done} steps the loss has come down "
+                                  "only {covered:.1%} of the way to the minimum at ({where}). Raise the learning "
+                                  "rate (or take many more steps).").format(done=done, covered=covered, where=where)
+        return "on its way", _("<b>On its way:</b> after {done} steps x is {distance:.3g} from the minimum at "
+                               "({where}); more steps or a larger rate would finish.").format(
+                                   done=done, distance=distance[-1], where=where)
 
     def _draw(self, ax, loss_ax):
         land, path = self.land, self.path
@@ -409,7 +486,7 @@ class GradientDescentExplorer(_Explorer):
         else:
             g = np.linspace(low, high, 81)
             X0, X1 = np.meshgrid(g, g)
-            ax.contour(X0, X1, X0 ** 2 + X1 ** 2, levels=12, colors="0.6", linewidths=0.8)
+            ax.contour(X0, X1, land["f"](np.stack([X0, X1], axis=-1)), levels=12, colors="0.6", linewidths=0.8)
             ax.plot(path[:, 0], path[:, 1], "o-", color="tab:red", ms=3, lw=1, label="path")
             ax.set_ylim(low, high)
             ax.set_aspect("equal", adjustable="box")
@@ -426,22 +503,27 @@ class GradientDescentExplorer(_Explorer):
             loss_ax.set_yscale("log" if np.min(self.losses) > 0 else "symlog")
             loss_ax.locator_params(axis="y", numticks=6)
         loss_ax.set_xlabel("step")
-        loss_ax.set_title(f"loss per step (lr = {self.lr:.3g}, momentum = {self.momentum:g})", fontsize=10)
+        how = f"momentum = {self.momentum:g}" if self.optimizer == PLAIN else self.optimizer
+        loss_ax.set_title(f"loss per step (lr = {self.lr:.3g}, {how})", fontsize=10)
         loss_ax.grid(alpha=0.3)
 
 
-def gradient_descent_explorer(function="quadratic"):
-    """Return a :class:`GradientDescentExplorer` (show it by ending a cell with it)."""
-    return GradientDescentExplorer(function)
+def gradient_descent_explorer(function="quadratic", optimizers=None):
+    """Return a :class:`GradientDescentExplorer` (show it by ending a cell with it).
+
+    ``optimizers``: optional {name: your optimizer class or object} to choose from besides plain
+    gradient descent, e.g. ``{"SGD": SGD, "Adam": Adam}`` from lesson 05.
+    """
+    return GradientDescentExplorer(function, optimizers)
 
 
 # ---------------------------------------------------------------- perceptron (lesson 02)
 
 _POINTS = np.array([[0, 0], [1, 0], [0, 1], [1, 1]])
 _TRUTH = {"AND": [0, 0, 0, 1], "NAND": [1, 1, 1, 0], "OR": [0, 1, 1, 1], "XOR": [0, 1, 1, 0]}
-_XOR_PROOF = ("<br><b>No setting realises XOR.</b> (1, 0) and (0, 1) need w1 + b &gt; 0 and w2 + b &gt; 0, which add "
-              "up to w1 + w2 + 2b &gt; 0; (0, 0) needs b ≤ 0, so w1 + w2 + b &gt; −b ≥ 0 and (1, 1) fires too. "
-              "One straight line cannot split XOR's points: it takes two layers, XOR = AND(NAND, OR).")
+_XOR_PROOF = N_("<br><b>No setting realises XOR.</b> (1, 0) and (0, 1) need w1 + b &gt; 0 and w2 + b &gt; 0, "
+                "which add up to w1 + w2 + 2b &gt; 0; (0, 0) needs b ≤ 0, so w1 + w2 + b &gt; −b ≥ 0 and (1, 1) "
+                "fires too. One straight line cannot split XOR's points: it takes two layers, XOR = AND(NAND, OR).")
 
 
 class PerceptronExplorer(_Explorer):
@@ -475,14 +557,16 @@ class PerceptronExplorer(_Explorer):
         self.realised = self.outputs == self.targets
         weights = f"w1 = {self.w[0]:g}, w2 = {self.w[1]:g}, b = {self.b:g}"
         if self.realised:
-            self.verdict = f"<b>✓ {weights} realise {self.gate}</b>: every input lands on its side of the line."
+            self.verdict = _("<b>✓ {weights} realise {gate}</b>: every input lands on its side of the line.").format(
+                weights=weights, gate=self.gate)
         else:
-            wrong = [f"({p[0]}, {p[1]}) gives {o} but {self.gate} wants {t}"
+            wrong = [_("({x1}, {x2}) gives {out} but {gate} wants {want}").format(
+                         x1=p[0], x2=p[1], out=o, gate=self.gate, want=t)
                      for p, o, t in zip(_POINTS, self.outputs, self.targets) if o != t]
-            self.verdict = (f"<b>✗ {weights} do not realise {self.gate}</b>: " + "; ".join(wrong) + ". "
-                            "b shifts the line, w1 and w2 turn it.")
+            self.verdict = (_("<b>✗ {weights} do not realise {gate}</b>: {wrong}. b shifts the line, w1 and w2 turn "
+                              "it.").format(weights=weights, gate=self.gate, wrong="; ".join(wrong)))
         if self.gate == "XOR":
-            self.verdict += _XOR_PROOF
+            self.verdict += _(_XOR_PROOF)
 
     def _draw(self, ax):
         lo, hi = -0.5, 1.5
