@@ -188,6 +188,22 @@ def elu(x, alpha=1.0):
     neg = np.minimum(x, 0)
     return np.where(x >= 0, x, alpha * (np.exp(neg) - 1))
 '''],
+        "maxout": ['''
+from functools import reduce
+
+def maxout(x, W, b):
+    return reduce(np.maximum, [x @ W[i] + b[i] for i in range(len(W))])
+''', '''
+def maxout(x, W, b):
+    scores = np.einsum("...n,knm->...km", x, W) + b
+    return scores.max(axis=-2)
+''', '''
+def maxout(x, W, b):
+    best = np.dot(x, W[0]) + b[0]
+    for Wi, bi in zip(W[1:], b[1:]):
+        best = np.maximum(best, np.dot(x, Wi) + bi)
+    return best
+'''],
         "identity_function": ['''
 def identity_function(x):
     return x.copy()
@@ -347,6 +363,24 @@ class Sigmoid:
     def backward(self, dout):
         y = self.out
         return dout * y * (1 - y)
+''', '''
+class Sigmoid:
+    """Backward node by node, right to left, as the graph of x, ×(−1), exp, +1, / draws it."""
+
+    def __init__(self):
+        self.out = None
+        self.exp = None
+
+    def forward(self, x):
+        self.exp = np.exp(-x)
+        self.out = 1 / (1 + self.exp)
+        return self.out
+
+    def backward(self, dout):
+        d = dout * -(self.out ** 2)   # the / node
+        d = d * 1                     # the +1 node
+        d = d * self.exp              # the exp node
+        return d * -1                 # the ×(−1) node
 '''],
         "Affine": ['''
 class Affine:
@@ -377,6 +411,104 @@ class SoftmaxWithLoss:
 
     def backward(self, dout=1):
         return dout * (self.y - self.t) / self.t.shape[0]
+'''],
+        "SGD": ['''
+class SGD:
+    def __init__(self, lr=0.01):
+        self.lr = lr
+
+    def update(self, params, grads):
+        for key, grad in grads.items():
+            np.subtract(params[key], self.lr * grad, out=params[key])
+'''],
+        "Momentum": ['''
+class Momentum:
+    """The velocity with the opposite sign: v = momentum*v + lr*g, W -= v (the same steps)."""
+
+    def __init__(self, lr=0.01, momentum=0.9):
+        self.lr, self.momentum = lr, momentum
+        self.velocity = {}
+
+    def update(self, params, grads):
+        for key in params:
+            v = self.velocity.setdefault(key, np.zeros_like(params[key]))
+            v *= self.momentum
+            v += self.lr * grads[key]
+            params[key] -= v
+'''],
+        "Nesterov": ['''
+class Nesterov:
+    """CS231n's form: x += -mu * v_prev + (1 + mu) * v."""
+
+    def __init__(self, lr=0.01, momentum=0.9):
+        self.lr, self.momentum, self.v = lr, momentum, None
+
+    def update(self, params, grads):
+        if self.v is None:
+            self.v = {key: np.zeros_like(val) for key, val in params.items()}
+        mu = self.momentum
+        for key in params:
+            v_prev = self.v[key].copy()
+            self.v[key] = mu * self.v[key] - self.lr * grads[key]
+            params[key] += -mu * v_prev + (1 + mu) * self.v[key]
+''', '''
+class Nesterov:
+    """PyTorch's form: buf = mu*buf + g, W -= lr*(g + mu*buf)."""
+
+    def __init__(self, lr=0.01, momentum=0.9):
+        self.lr = lr
+        self.momentum = momentum
+        self.buf = {}
+
+    def update(self, params, grads):
+        for key, g in grads.items():
+            buf = self.momentum * self.buf.get(key, 0.0) + g
+            self.buf[key] = buf
+            params[key][...] = params[key] - self.lr * (g + self.momentum * buf)
+'''],
+        "AdaGrad": ['''
+class AdaGrad:
+    def __init__(self, lr=0.01):
+        self.lr = lr
+        self.h = {}
+
+    def update(self, params, grads):
+        for key in params:
+            self.h[key] = self.h.get(key, 0) + grads[key] ** 2
+            params[key][...] -= self.lr * grads[key] / (np.sqrt(self.h[key]) + 1e-7)
+'''],
+        "RMSprop": ['''
+class RMSprop:
+    def __init__(self, lr=0.01, decay_rate=0.99):
+        self.lr = lr
+        self.decay_rate = decay_rate
+        self.h = None
+
+    def update(self, params, grads):
+        if self.h is None:
+            self.h = {key: np.zeros(val.shape, dtype=val.dtype) for key, val in params.items()}
+        rho = self.decay_rate
+        for key in params:
+            self.h[key] = rho * self.h[key] + (1 - rho) * np.square(grads[key])
+            params[key] -= self.lr * grads[key] / (np.sqrt(self.h[key]) + 1e-7)
+'''],
+        "Adam": ['''
+class Adam:
+    """The paper's form: bias-corrected m_hat and v_hat, eps added to sqrt(v_hat)."""
+
+    def __init__(self, lr=0.001, beta1=0.9, beta2=0.999):
+        self.lr, self.beta1, self.beta2 = lr, beta1, beta2
+        self.t = 0
+        self.m, self.v = {}, {}
+
+    def update(self, params, grads):
+        self.t += 1
+        for key, g in grads.items():
+            self.m[key] = self.beta1 * self.m.get(key, 0) + (1 - self.beta1) * g
+            self.v[key] = self.beta2 * self.v.get(key, 0) + (1 - self.beta2) * g * g
+            m_hat = self.m[key] / (1 - self.beta1 ** self.t)
+            v_hat = self.v[key] / (1 - self.beta2 ** self.t)
+            params[key] -= self.lr * m_hat / (np.sqrt(v_hat) + 1e-8)
 '''],
         "TwoLayerNet": ['''
 class TwoLayerNet:

@@ -309,3 +309,92 @@ def test_each_change_redraws_well_under_a_second():
     (ROOT / "artifacts" / "widget_latency_headless.json").write_text(json.dumps(medians, indent=2))
     slow = {k: v for k, v in medians.items() if v >= 1.0}
     assert not slow, f"median redraw time per change (s): {medians}"
+
+
+# ------------------------------------------------------------------ optimizers as a choice (05)
+
+def _elongated_grad(p):
+    return np.array([p[0] / 10, 2 * p[1]])
+
+
+def _reference_run(optimizer, start, steps):
+    params = {"x": np.array(start, dtype=float)}
+    path = [params["x"].copy()]
+    for _ in range(steps):
+        optimizer.update(params, {"x": _elongated_grad(params["x"])})
+        path.append(params["x"].copy())
+    return np.array(path)
+
+
+def test_the_optimizer_is_a_choice_of_the_students_own_classes():
+    from autograder.reference import backpropagation as bp
+
+    explorer = widgets.gradient_descent_explorer(
+        "elongated", optimizers={"SGD": bp.SGD, "Momentum": bp.Momentum, "Adam": bp.Adam,
+                                 "my AdaGrad": bp.AdaGrad(lr=1.5)})
+    c = explorer.controls
+    assert [value for _, value in c["optimizer"].options] == [widgets.PLAIN, "SGD", "Momentum", "Adam", "my AdaGrad"]
+    assert c["optimizer"].value == widgets.PLAIN and not c["momentum"].disabled
+    for name, make in (("SGD", lambda lr: bp.SGD(lr=lr)), ("Momentum", lambda lr: bp.Momentum(lr=lr)),
+                       ("Adam", lambda lr: bp.Adam(lr=lr))):
+        c["optimizer"].value = name
+        for lr in (0.1, 0.3):
+            c["lr"].value = lr
+            expected = _reference_run(make(lr), [-7.0, 2.0], 30)
+            np.testing.assert_allclose(explorer.path, expected, rtol=1e-12, atol=1e-12, err_msg=f"{name}, lr={lr}")
+            np.testing.assert_allclose(explorer.losses, expected[:, 0] ** 2 / 20 + expected[:, 1] ** 2)
+            px, py = line(explorer.axes[0], "path")
+            np.testing.assert_allclose(np.c_[px, py], expected)
+            assert c["momentum"].disabled and explorer.verdict.startswith(f"[{name}]")
+            assert name in explorer.axes[1].get_title()
+    # an object keeps its own lr and starts afresh on every redraw
+    c["optimizer"].value = "my AdaGrad"
+    first = explorer.path.copy()
+    np.testing.assert_allclose(first, _reference_run(bp.AdaGrad(lr=1.5), [-7.0, 2.0], 30))
+    c["steps"].value = 29
+    np.testing.assert_allclose(explorer.path, first[:30])
+    # plain gradient descent is still the explorer's own, momentum slider included
+    c["optimizer"].value = widgets.PLAIN
+    assert not c["momentum"].disabled and explorer.optimizer == widgets.PLAIN
+
+
+def test_a_broken_optimizer_is_reported_not_raised():
+    class Broken:
+        def __init__(self, lr=0.01):
+            self.lr = lr
+
+        def update(self, params, grads):
+            raise ValueError("oops")
+
+    class NoEpsilon:
+        def __init__(self, lr=0.01):
+            self.lr, self.h = lr, 0.0
+
+        def update(self, params, grads):
+            self.h = self.h + grads["x"] ** 2
+            params["x"] -= self.lr * grads["x"] / np.sqrt(self.h)
+
+    explorer = widgets.gradient_descent_explorer("elongated", optimizers={"broken": Broken, "no eps": NoEpsilon})
+    explorer.controls["optimizer"].value = "broken"
+    assert explorer.outcome == "error" and "ValueError: oops" in explorer.verdict
+    explorer.controls["start_x1"].value = 0.0  # a zero gradient along x1: 0 / 0
+    explorer.controls["optimizer"].value = "no eps"
+    assert explorer.outcome == "too large" and "not a number" in explorer.verdict
+
+
+def test_without_optimizers_there_is_no_choice_and_no_optimizer_in_the_module():
+    explorer = widgets.gradient_descent_explorer("bowl")
+    assert "optimizer" not in explorer.controls
+    for name in ("SGD", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam"):
+        assert not hasattr(widgets, name)
+
+
+def test_the_optimizer_choice_works_in_korean(monkeypatch):
+    from autograder.reference import backpropagation as bp
+
+    monkeypatch.setenv("COURSE_LANG", "ko")
+    explorer = widgets.gradient_descent_explorer("elongated", optimizers={"SGD": bp.SGD, "Adam": bp.Adam})
+    choice = explorer.controls["optimizer"]
+    assert choice.value == widgets.PLAIN and choice.label != widgets.PLAIN, "the plain choice is shown in Korean"
+    choice.value = "Adam"
+    assert explorer.error is None and len(explorer.path) == explorer.steps + 1

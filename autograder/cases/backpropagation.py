@@ -165,12 +165,12 @@ def test_Sigmoid(submitted, reference, rng):
 
 def test_Affine(submitted, reference, rng):
     batch = int(rng.integers(2, 6))
-    shapes = [(1, 4), (batch, 4), (batch, 6), (1, 2, 3, 2), (batch, 2, 2, 3)]
+    shapes = [(1, 4), (batch, 4), (batch, 6), (1, 2, 3, 2), (batch, 2, 2, 3), (batch, 3)]
     for i, x_shape in enumerate(shapes, 1):
         case = f"case {i} (x of shape (N, ...) with N = {x_shape[0]}{', 4-D' if len(x_shape) == 4 else ''})"
         x = rng.normal(size=x_shape)
         d = int(np.prod(x_shape[1:]))
-        m = int(rng.integers(1, 5))
+        m = int(rng.integers(1, 5)) if i < len(shapes) else d  # the last W is square: a missing .T keeps the shapes
         W, b = rng.normal(size=(d, m)), rng.normal(size=m)
         dout = rng.normal(size=(x_shape[0], m))
         layer, ref = call(submitted, W.copy(), b.copy()), reference(W.copy(), b.copy())
@@ -226,6 +226,11 @@ def test_SoftmaxWithLoss(submitted, reference, rng):
     call(layer.forward, cases[3][1], cases[3][2])
     expect(reference_backward_one(reference, cases[3][1], cases[3][2]), as_array(call(layer.backward, 1), "backward"),
            "backward(1) equals backward()", "def backward(self, dout=1)")
+    # dout = ∂(final result)/∂L: a loss weighted by dout has dout times the gradient (chain rule).
+    for dout in (2.5, 0.5):
+        expect(reference_backward(reference, cases[3][1], cases[3][2], dout),
+               as_array(call(layer.backward, dout), "backward"), f"backward({dout}) is {dout} × backward(1)",
+               "multiply by dout: the chain rule, as in every other layer")
     # One layer used again: a later forward replaces the first, and backward can be repeated.
     for what, x, t in (cases[3], cases[4], cases[1]):
         call(layer.forward, x, t)
@@ -238,9 +243,14 @@ def test_SoftmaxWithLoss(submitted, reference, rng):
 
 def reference_backward_one(reference, x, t):
     """backward(1) of the reference after forward(x, t) (only ever an expected value)."""
+    return reference_backward(reference, x, t, 1)
+
+
+def reference_backward(reference, x, t, dout):
+    """backward(dout) of the reference after forward(x, t) (only ever an expected value)."""
     layer = reference()
     layer.forward(x.copy(), t.copy())
-    return layer.backward(1)
+    return layer.backward(dout)
 
 
 def _relu_net_scores(x, W1, W2):
@@ -374,3 +384,106 @@ def _with_state(test, name):
 
 for _name in ("MulLayer", "AddLayer", "Relu", "Sigmoid", "Affine"):
     globals()[f"test_{_name}"] = _with_state(globals()[f"test_{_name}"], _name)
+
+
+# ---------------------------------------------------------------- optimizers
+
+# Hyper-parameters other than the defaults, by keyword, as the lesson names them.
+_CUSTOM = {
+    "SGD": {"lr": 0.3},
+    "Momentum": {"lr": 0.05, "momentum": 0.5},
+    "Nesterov": {"lr": 0.05, "momentum": 0.7},
+    "AdaGrad": {"lr": 0.2},
+    "RMSprop": {"lr": 0.05, "decay_rate": 0.9},
+    "Adam": {"lr": 0.02, "beta1": 0.8, "beta2": 0.99},
+}
+_HINTS = {
+    "SGD": "params[key] -= self.lr * grads[key] for every key",
+    "Momentum": "v starts at zeros_like(param) and is kept between calls: v = momentum*v - lr*g, then param += v",
+    "Nesterov": "v = momentum*v - lr*g, then param += momentum*v - lr*g (not plain momentum's param += v)",
+    "AdaGrad": "h += g*g (kept between calls), then param -= lr * g / (np.sqrt(h) + 1e-7): 1e-7 outside the root",
+    "RMSprop": "h = decay_rate*h + (1 - decay_rate)*g*g (kept between calls), then param -= lr*g / (np.sqrt(h) + 1e-7)",
+    "Adam": "count the calls t (1 on the first); lr_t = lr*sqrt(1 - beta2**t)/(1 - beta1**t); "
+            "m += (1-beta1)*(g - m); v += (1-beta2)*(g*g - v); param -= lr_t*m/(np.sqrt(v) + 1e-7)",
+}
+# Parameters compare to 1e-5 relative: Adam written with m̂ = m/(1 − β1ᵗ) and v̂ = v/(1 − β2ᵗ), as the paper
+# does, moves the 1e-7 by a factor 1/√(1 − β2ᵗ) and stays within that; every mistake is off by far more.
+_CLOSE = {"rtol": 1e-5, "atol": 1e-7}
+
+
+def _opt_params(rng, keys=(("W1", (3, 4)), ("b1", (4,)), ("W2", (4, 2)), ("b2", (2,))), dtype=np.float64):
+    return {key: rng.normal(size=shape).astype(dtype) for key, shape in keys}
+
+
+def _opt_grads(rng, params, name, dtype=np.float64):
+    """Gradients shaped like ``params``: some entries exactly 0 (a unit with no gradient) and, except for Adam,
+    some tiny ones (1e-5) where the place of the 1e-7 matters."""
+    grads = {}
+    for key, value in params.items():
+        g = rng.normal(size=value.shape)
+        if name == "Adam":
+            g = np.where(np.abs(g) < 0.1, np.sign(g + 1e-12) * 0.1, g)
+        else:
+            g.flat[1::4] *= 1e-5
+        g.flat[::5] = 0.0
+        grads[key] = g.astype(dtype)
+    return grads
+
+
+def _copy(d):
+    return {key: np.array(value) for key, value in d.items()}
+
+
+def _updates(submitted, reference, rng, name, label, kwargs, calls, dtype=np.float64, keys=None,
+             tolerance=_CLOSE):
+    """Run ``calls`` updates on one optimizer and compare params after each; check they change in place."""
+    params = _opt_params(rng, dtype=dtype) if keys is None else _opt_params(rng, keys, dtype)
+    opt, ref = call(submitted, **kwargs), reference(**kwargs)
+    mine, theirs = _copy(params), _copy(params)
+    arrays = dict(mine)
+    for k in range(1, calls + 1):
+        grads = _opt_grads(rng, params, name, dtype)
+        call(opt.update, mine, _copy(grads), _copy=False)
+        ref.update(theirs, _copy(grads))
+        expect(True, set(mine) == set(arrays) and all(mine[key] is arrays[key] for key in arrays),
+               f"{label}: call {k} changes the arrays of params in place",
+               "params[key] -= ... (or params[key][...] = ...): the layers of a network hold these very arrays")
+        expect([(key, str(np.dtype(dtype)), params[key].shape) for key in sorted(params)],
+               [(key, str(np.asarray(mine[key]).dtype), np.shape(mine[key])) for key in sorted(mine)],
+               f"{label}: call {k} keeps each array's dtype and shape", "update the arrays in place")
+        # copies on both sides: the judge keeps what it expects, and the next call changes these arrays
+        expect(_copy(theirs), _copy(arrays), f"{label}: params after call {k}", _HINTS[name], **tolerance)
+
+
+def _two_at_once(submitted, reference, rng, name):
+    """Two optimizers alive at once, updated in turns, each on its own params, keep their own state."""
+    first, second = _opt_params(rng), _opt_params(rng, (("W", (2, 3)), ("b", (3,))))
+    opts = [call(submitted), call(submitted)]
+    refs = [reference(), reference()]
+    mine, theirs = [_copy(first), _copy(second)], [_copy(first), _copy(second)]
+    for k in range(1, 4):
+        for j in (0, 1):
+            grads = _opt_grads(rng, mine[j], name)
+            call(opts[j].update, mine[j], _copy(grads), _copy=False)
+            refs[j].update(theirs[j], _copy(grads))
+            expect(_copy(theirs[j]), _copy(mine[j]), f"two optimizers at once: the {('first', 'second')[j]}'s params "
+                   f"after its call {k}", "keep the state (v, h, m, the call count) on self, made in __init__ or "
+                   "on the first call, never as a class attribute", **_CLOSE)
+
+
+def _optimizer_test(name):
+    def test(submitted, reference, rng):
+        _updates(submitted, reference, rng, name, "default hyper-parameters", {}, 4)
+        _updates(submitted, reference, rng, name, f"{name}(" + ", ".join(f"{k}={v}" for k, v in
+                 _CUSTOM[name].items()) + ")", _CUSTOM[name], 3)
+        _updates(submitted, reference, rng, name, "float32 params", {}, 2, dtype=np.float32,
+                 tolerance={"rtol": 1e-4, "atol": 1e-5})
+        _updates(submitted, reference, rng, name, "params with other keys and a 3-D array", _CUSTOM[name], 2,
+                 keys=(("conv", (2, 3, 2)), ("gamma", (5,))))
+        _two_at_once(submitted, reference, rng, name)
+    test.__name__ = f"test_{name}"
+    return test
+
+
+for _name in _CUSTOM:
+    globals()[f"test_{_name}"] = _optimizer_test(_name)

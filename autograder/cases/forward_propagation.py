@@ -137,6 +137,28 @@ def test_elu(submitted, reference, rng):
                      label="case with another alpha")
 
 
+def test_maxout(submitted, reference, rng):
+    cases = []
+    for k in (1, 2, 3, 4, 2, 5):
+        n, m = int(rng.integers(1, 6)), int(rng.integers(1, 5))
+        W, b = rng.normal(size=(k, n, m)), rng.normal(size=(k, m))
+        cases += [(rng.normal(scale=2, size=n), W, b), (rng.normal(scale=2, size=(int(rng.integers(2, 6)), n)), W, b)]
+    W, b = rng.normal(size=(3, 4, 2)), rng.normal(size=(3, 2))
+    cases += [(rng.normal(size=(1, 4)), W, b),  # a batch of one row stays a batch
+              (rng.integers(-3, 4, size=(5, 4)), W, b),  # integer inputs still give floats
+              (rng.normal(size=(6, 4)), np.stack([W[0]] * 3), np.stack([b[0]] * 3))]  # equal pieces
+    hint = ("the maximum over the k pieces np.dot(x, W[i]) + b[i], for every i in range(len(W)), taken entry by "
+            "entry; one input (n,) gives (m,), a batch (N, n) gives (N, m) — never the maximum over the batch")
+    for i, (x, W, b) in enumerate(cases, 1):
+        originals = (x.copy(), W.copy(), b.copy())
+        expected = reference(x.copy(), W.copy(), b.copy())
+        result = call(submitted, x, W, b, _copy=False)
+        case = f"case {i} of {len(cases)}"
+        expect(expected, _array(result), case, hint, rtol=1e-9)
+        expect(True, all(np.array_equal(a, o) for a, o in zip((x, W, b), originals)),
+               f"{case}: x, W and b are left unchanged", "compute new arrays; do not write into x, W or b")
+
+
 def test_identity_function(submitted, reference, rng):
     inputs = _arrays(rng, count=4) + [rng.integers(-9, 10, size=_shape(rng)), np.float32(rng.normal(size=(3, 2)))]
     _compare(submitted, reference, inputs, "return x itself", rtol=0, atol=0)

@@ -32,6 +32,11 @@ def leaky_relu(x, alpha=0.1):
 def elu(x, alpha=1.0):
     return np.where(x >= 0, x, alpha * np.exp(x) - 1)
 ''',
+    # Takes the maximum over axis 0: the pieces for one input, but the samples of a batch.
+    "maxout": '''
+def maxout(x, W, b):
+    return np.max(np.dot(x, W) + b, axis=0)
+''',
     # Forgets to return.
     "identity_function": '''
 def identity_function(x):
@@ -114,6 +119,13 @@ def elu(x, alpha=1.0):
     neg = x < 0
     out[neg] = alpha * (np.exp(x[neg]) - 1)
     return out
+''',
+    ],
+    "maxout": [
+        # The lecture's formula word for word: only the first two pieces, whatever k is.
+        '''
+def maxout(x, W, b):
+    return np.maximum(np.dot(x, W[0]) + b[0], np.dot(x, W[1]) + b[1])
 ''',
     ],
     "softmax": [

@@ -98,7 +98,7 @@ class Affine:
 
 
 class SoftmaxWithLoss:
-    """Softmax followed by the cross-entropy loss; backward gives (y − t) / batch size."""
+    """Softmax followed by the cross-entropy loss; backward(dout) gives dout·(y − t) / batch size."""
 
     def __init__(self):
         self.loss = None
@@ -112,6 +112,7 @@ class SoftmaxWithLoss:
         return self.loss
 
     def backward(self, dout=1):
+        # dout = ∂(final result)/∂L: 1 when L is the final result, as in TwoLayerNet.gradient.
         batch_size = self.t.shape[0]
         if self.t.size == self.y.size:  # one-hot targets
             dx = (self.y - self.t) / batch_size
@@ -119,7 +120,7 @@ class SoftmaxWithLoss:
             dx = self.y.copy()
             dx[np.arange(batch_size), self.t] -= 1
             dx = dx / batch_size
-        return dx
+        return dx * dout
 
 
 class TwoLayerNet:
@@ -164,3 +165,111 @@ class TwoLayerNet:
             dout = layer.backward(dout)
         return {"W1": self.layers["Affine1"].dW, "b1": self.layers["Affine1"].db,
                 "W2": self.layers["Affine2"].dW, "b2": self.layers["Affine2"].db}
+
+
+# ---------------------------------------------------------------- optimizers (Deep Learning from Scratch, ch. 6)
+# Each update(params, grads) changes the arrays of ``params`` in place: the Affine layers of a
+# TwoLayerNet hold the very same arrays, so rebinding a dict entry would leave the layers untrained.
+
+
+class SGD:
+    """Stochastic gradient descent: W ← W − lr·∂L/∂W."""
+
+    def __init__(self, lr=0.01):
+        self.lr = lr
+
+    def update(self, params, grads):
+        for key in params.keys():
+            params[key] -= self.lr * grads[key]
+
+
+class Momentum:
+    """v ← momentum·v − lr·∂L/∂W, W ← W + v; v starts at zero, one array per key."""
+
+    def __init__(self, lr=0.01, momentum=0.9):
+        self.lr = lr
+        self.momentum = momentum
+        self.v = None
+
+    def update(self, params, grads):
+        if self.v is None:
+            self.v = {key: np.zeros_like(val) for key, val in params.items()}
+        for key in params.keys():
+            self.v[key] = self.momentum * self.v[key] - self.lr * grads[key]
+            params[key] += self.v[key]
+
+
+class Nesterov:
+    """Nesterov's accelerated gradient: v ← momentum·v − lr·g, W ← W + momentum·v − lr·g.
+
+    The gradient g is taken where plain momentum would land next (Bengio et al. 2013, as CS231n
+    writes it: W += −momentum·v_old + (1 + momentum)·v, which simplifies to the line above). The
+    book's code puts momentum² times the *new* v there, which is not that update.
+    """
+
+    def __init__(self, lr=0.01, momentum=0.9):
+        self.lr = lr
+        self.momentum = momentum
+        self.v = None
+
+    def update(self, params, grads):
+        if self.v is None:
+            self.v = {key: np.zeros_like(val) for key, val in params.items()}
+        for key in params.keys():
+            self.v[key] = self.momentum * self.v[key] - self.lr * grads[key]
+            params[key] += self.momentum * self.v[key] - self.lr * grads[key]
+
+
+class AdaGrad:
+    """h ← h + g², W ← W − lr·g / (√h + 1e-7): each entry's step shrinks with its own history."""
+
+    def __init__(self, lr=0.01):
+        self.lr = lr
+        self.h = None
+
+    def update(self, params, grads):
+        if self.h is None:
+            self.h = {key: np.zeros_like(val) for key, val in params.items()}
+        for key in params.keys():
+            self.h[key] += grads[key] * grads[key]
+            params[key] -= self.lr * grads[key] / (np.sqrt(self.h[key]) + 1e-7)
+
+
+class RMSprop:
+    """h ← decay_rate·h + (1 − decay_rate)·g², W ← W − lr·g / (√h + 1e-7): AdaGrad that forgets."""
+
+    def __init__(self, lr=0.01, decay_rate=0.99):
+        self.lr = lr
+        self.decay_rate = decay_rate
+        self.h = None
+
+    def update(self, params, grads):
+        if self.h is None:
+            self.h = {key: np.zeros_like(val) for key, val in params.items()}
+        for key in params.keys():
+            self.h[key] *= self.decay_rate
+            self.h[key] += (1 - self.decay_rate) * grads[key] * grads[key]
+            params[key] -= self.lr * grads[key] / (np.sqrt(self.h[key]) + 1e-7)
+
+
+class Adam:
+    """Momentum (m) and RMSprop (v) together, both bias-corrected through the step size lr_t."""
+
+    def __init__(self, lr=0.001, beta1=0.9, beta2=0.999):
+        self.lr = lr
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.iter = 0
+        self.m = None
+        self.v = None
+
+    def update(self, params, grads):
+        if self.m is None:
+            self.m = {key: np.zeros_like(val) for key, val in params.items()}
+            self.v = {key: np.zeros_like(val) for key, val in params.items()}
+        self.iter += 1
+        lr_t = self.lr * np.sqrt(1.0 - self.beta2 ** self.iter) / (1.0 - self.beta1 ** self.iter)
+        for key in params.keys():
+            self.m[key] += (1 - self.beta1) * (grads[key] - self.m[key])
+            self.v[key] += (1 - self.beta2) * (grads[key] ** 2 - self.v[key])
+            params[key] -= lr_t * self.m[key] / (np.sqrt(self.v[key]) + 1e-7)

@@ -40,6 +40,17 @@ def elu(x, alpha=1.0):
     return np.where(x >= 0, x, alpha * np.expm1(np.minimum(x, 0)))
 
 
+def maxout(x, W, b):
+    """Return the maxout unit: the element-wise maximum over k affine pieces ``x·W[i] + b[i]``.
+
+    ``x`` is one input of shape (n,) or a batch of shape (N, n); ``W`` has shape (k, n, m) and ``b``
+    shape (k, m). Returns a float array of shape (m,) for one input, (N, m) for a batch.
+    """
+    x = np.asarray(x, dtype=float)
+    pieces = np.stack([np.dot(x, W[i]) + b[i] for i in range(len(W))])  # (k, m) or (k, N, m)
+    return np.max(pieces, axis=0)
+
+
 def identity_function(x):
     """Return ``x`` unchanged (the output layer of a regression network)."""
     return x
