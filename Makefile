@@ -23,6 +23,7 @@ release: $(STAMP)
 		echo "nbgrader generate_assignment $$a"; \
 		$(BIN)/nbgrader generate_assignment $$a --force --log-level=WARN || exit 1; \
 	done
+	$(BIN)/python -m autograder.editions build
 
 demo: release sandbox
 	$(BIN)/python -m autograder.demo
@@ -38,11 +39,14 @@ test: $(STAMP) browser sandbox
 bench: $(STAMP) sandbox
 	$(BIN)/python -m autograder.bench --out autograder/BENCHMARKS.md
 
-# The widget tests drive Debian's chromium (tests/test_widgets_browser.py); installing it needs root, as in CI.
+# The widget tests drive Debian's chromium (tests/test_widgets_browser.py), the Korean one with a Korean font
+# (tests/test_korean_browser.py); installing them needs root, as in CI.
 # If it cannot be installed, those tests fail and say so.
 browser:
 	@test -x /usr/bin/chromium || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium) \
 		|| echo "make browser: could not install chromium (needs root); the browser tests will fail"
+	@fc-list :lang=ko | grep -q . || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y fonts-nanum) \
+		|| echo "make browser: could not install a Korean font (fonts-nanum, needs root); the Korean browser test will fail"
 
 # Every graded notebook runs in a bubblewrap sandbox (autograder/sandbox.py); installing it needs root, as in CI.
 sandbox:
@@ -53,11 +57,13 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab release/
 
 # The student edition: a wheel of the course package with its data and the release notebooks
-# (copied into course/lessons/), nothing of autograder/ or source/. pip fetches setuptools to build it.
+# (copied into course/lessons/, the Korean edition into course/lessons/ko/), nothing of autograder/ or
+# source/. pip fetches setuptools to build it.
 student: $(STAMP)
-	rm -rf build course/lessons/[0-9]* dist/dl_course-*.whl
+	rm -rf build course/lessons/[0-9]* course/lessons/ko dist/dl_course-*.whl
 	@for a in $(ASSIGNMENTS); do \
-		mkdir -p course/lessons/$$a && cp release/$$a/$$a.ipynb course/lessons/$$a/ || exit 1; \
+		mkdir -p course/lessons/$$a course/lessons/ko/$$a && cp release/$$a/$$a.ipynb course/lessons/$$a/ \
+			&& cp release/ko/$$a/$$a.ipynb course/lessons/ko/$$a/ || exit 1; \
 	done
 	$(BIN)/pip wheel --quiet --no-deps --wheel-dir dist .
 	rm -rf build

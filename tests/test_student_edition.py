@@ -35,7 +35,8 @@ MIN_SECRET = 40  # shorter solution blocks are one-liners such as `return x` tha
 # A later lesson hands out an earlier lesson's answer as given code, by the course's design (05 uses 04's
 # numerical_gradient for its gradient check). Each such gift is listed here; any other copy fails the test.
 GIVEN_IN_LATER_LESSONS = {("autograder/reference/loss_and_gradients.py numerical_gradient",
-                           "course/lessons/05_backpropagation/05_backpropagation.ipynb")}
+                           f"course/lessons/{edition}05_backpropagation/05_backpropagation.ipynb")
+                          for edition in ("", "ko/")}
 
 
 # ---------------------------------------------------------------- building and installing
@@ -299,10 +300,11 @@ def test_start_opens_jupyterlab_in_the_folder(monkeypatch, tmp_path):
     from course import cli
 
     calls = []
-    monkeypatch.setattr(cli.subprocess, "call", lambda cmd, cwd: calls.append((cmd, cwd)) or 0)
+    monkeypatch.setattr(cli.subprocess, "call", lambda cmd, cwd, env: calls.append((cmd, cwd, env)) or 0)
     assert cli.main(["start", str(tmp_path / "lessons")]) == 0
-    (command, cwd), = calls
+    (command, cwd, env), = calls
     assert command[:3] == [sys.executable, "-m", "jupyterlab"] and cwd == tmp_path / "lessons"
+    assert env.get("COURSE_LANG") == "en"
     assert (tmp_path / "lessons" / "01_python_basics" / "01_python_basics.ipynb").exists()
 
 
@@ -312,3 +314,15 @@ def test_check_without_lessons_says_where_to_run_it(tmp_path, monkeypatch, capsy
     monkeypatch.chdir(tmp_path)
     assert cli.main(["check"]) == 2
     assert "no lessons" in capsys.readouterr().err
+
+
+def test_installed_edition_starts_in_korean(student, wheel, tmp_path):
+    """`make student` ships the Korean edition; `dl-course start --lang ko` copies it (same file names)."""
+    folder = tmp_path / "lessons-ko"
+    done = run(student, "dl-course", "start", str(folder), "--lang", "ko", "--no-lab", cwd=tmp_path, timeout=120)
+    assert done.returncode == 0, done.stderr
+    with zipfile.ZipFile(wheel) as zf:
+        for assignment in ASSIGNMENTS:
+            korean = ROOT / "release" / "ko" / assignment / f"{assignment}.ipynb"
+            assert zf.read(f"course/lessons/ko/{assignment}/{assignment}.ipynb") == korean.read_bytes()
+            assert (folder / assignment / f"{assignment}.ipynb").read_bytes() == korean.read_bytes()
