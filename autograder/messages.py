@@ -7,12 +7,17 @@ into the language of the notebook they are written into. Each text with values h
 the msgid through the course's catalog (:mod:`course.i18n`) and puts the values back. Values that are
 themselves texts of the grader or of a lesson (a hidden case's label, its hint, a nested reason) are
 translated the same way. A text that matches nothing stays as it is.
+
+The labels and hints of the hidden cases are not in the course's catalog, which ships to students: they are
+in the grader's own catalog, ``autograder/locale/<lang>/LC_MESSAGES/grader.mo`` (kept by
+``python -m autograder.catalog``), consulted after the course's. Its msgids with values are patterns too.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from pathlib import Path
 
 from course.i18n import N_, translate
 
@@ -94,42 +99,113 @@ GRADER_NOTES = N_("**Grader notes** — these cost points beyond wrong answers:"
 # Fields that hold a text of their own (translated too); the others are values, kept as they are.
 TEXT_FIELDS = {"failure", "case", "hint", "problem", "kind", "name", "what"}
 FIELD = re.compile(r"\{(\w+)\}")
+GRADER_DOMAIN = "grader"
+GRADER_LOCALE = Path(__file__).resolve().parent / "locale"
+ENGLISH = re.compile(r"[A-Za-z]")
+
+
+def _regex(msgid: str, structure: bool) -> re.Pattern:
+    """The regex a text built from the format ``msgid`` matches, a named group per field.
+
+    ``{{`` and ``}}`` are literal braces; a field named twice must hold the same text both times. In a
+    ``structure`` pattern (:data:`PATTERNS`) a ``{kind}`` field only matches one of :data:`KINDS` and no field
+    is empty. In a hidden case's label a text field (:func:`is_text_field`) may be empty (an optional part:
+    ``', 4-D' if ... else ''``) and any other field holds a number or a shape, never a letter: so in
+    ``"{case} {i} of {count}"`` the label ``case with another alpha 2 of 4`` splits only one way.
+    """
+    parts, seen = [], set()
+    for token in re.split(r"(\{\{|\}\}|\{\w+\})", msgid):
+        if token in ("{{", "}}"):
+            parts.append(re.escape(token[0]))
+        elif FIELD.fullmatch(token):
+            field = token[1:-1]
+            if field in seen:  # the same value twice: it must be the same text
+                parts.append(f"(?P={field})")
+                continue
+            seen.add(field)
+            if structure and field == "kind":
+                parts.append(f"(?P<{field}>{'|'.join(map(re.escape, KINDS))})")
+            elif structure:
+                parts.append(f"(?P<{field}>.+?)")
+            else:
+                parts.append(f"(?P<{field}>.*?)" if is_text_field(field) else f"(?P<{field}>[^A-Za-z]+?)")
+        else:
+            parts.append(re.escape(token))
+    return re.compile("".join(parts), re.S)
+
+
+def is_text_field(field: str) -> bool:
+    """True when the format field ``field`` holds a text (translated too): a name of :data:`TEXT_FIELDS`,
+    or one followed by a number (``what2``, a second text in one label)."""
+    return field.rstrip("0123456789") in TEXT_FIELDS
+
+
+def _literal_length(msgid: str) -> int:
+    return len(FIELD.sub("", msgid))
 
 
 @functools.lru_cache(maxsize=None)
 def _compiled() -> tuple:
     """(regex, msgid) for every pattern with a field, longest literal text first (the most specific wins)."""
-    compiled = []
-    for msgid in PATTERNS:
-        if not FIELD.search(msgid):
-            continue
-        parts, seen = [], set()
-        for literal, field in re.findall(r"([^{]*)(?:\{(\w+)\}|$)", msgid):
-            parts.append(re.escape(literal))
-            if field:
-                if field in seen:  # the same value twice: it must be the same text
-                    parts.append(f"(?P={field})")
-                    continue
-                seen.add(field)
-                choices = "|".join(map(re.escape, KINDS))
-                parts.append(f"(?P<{field}>{choices})" if field == "kind" else f"(?P<{field}>.+?)")
-        compiled.append((re.compile("".join(parts), re.S), msgid))
-    return tuple(sorted(compiled, key=lambda item: -len(FIELD.sub("", item[1]))))
+    compiled = [(_regex(msgid, structure=True), msgid) for msgid in PATTERNS if FIELD.search(msgid)]
+    return tuple(sorted(compiled, key=lambda item: -_literal_length(item[1])))
+
+
+@functools.lru_cache(maxsize=None)
+def grader_catalog(lang: str) -> dict:
+    """The grader's own translations into ``lang``, ``{msgid: text}`` (the hidden cases' labels and hints)."""
+    path = GRADER_LOCALE / lang / "LC_MESSAGES" / f"{GRADER_DOMAIN}.mo"
+    if not path.is_file():
+        return {}
+    from babel.messages.mofile import read_mo  # the grading extra's Babel reads the msgids, which gettext hides
+
+    with open(path, "rb") as f:
+        return {m.id: m.string for m in read_mo(f) if isinstance(m.id, str) and m.id and m.string}
+
+
+@functools.lru_cache(maxsize=None)
+def _patterns(lang: str) -> tuple:
+    """``(regex, translation, text fields)`` to try on a text in ``lang``: the grader's structure first
+    (:data:`PATTERNS`, translated by the course's catalog), then the hidden cases' labels and hints with values,
+    each group longest literal text first."""
+    own = grader_catalog(lang)
+    cases = sorted((msgid for msgid in own if FIELD.search(msgid)), key=lambda msgid: -_literal_length(msgid))
+    return (tuple((regex, translate(msgid, lang), TEXT_FIELDS) for regex, msgid in _compiled())
+            + tuple((_regex(msgid, structure=False), own[msgid], None) for msgid in cases))
 
 
 def translate_text(text: str, lang: str) -> str:
-    """Return the grader's English ``text`` in ``lang``: by its msgid, or by a pattern with its values."""
+    """Return the grader's English ``text`` in ``lang``: by its msgid, or by a pattern with its values.
+
+    The course's catalog is asked first, then the grader's. When several patterns match (a label may end in a
+    value, so a label's pattern can also match a whole verdict built around that label), the reading that
+    leaves the fewest English letters wins; on a tie, the first in the order of :func:`_patterns`.
+    """
     if lang == "en" or not text:
         return text
+    return _translated(text, lang)
+
+
+@functools.lru_cache(maxsize=4096)
+def _translated(text: str, lang: str) -> str:
     direct = translate(text, lang)
     if direct != text:
         return direct
-    for regex, msgid in _compiled():
+    own = grader_catalog(lang).get(text)
+    if own:
+        return own
+    best = None
+    for regex, translation, text_fields in _patterns(lang):
         found = regex.fullmatch(text)
-        if found:
-            values = {k: translate_text(v, lang) if k in TEXT_FIELDS else v for k, v in found.groupdict().items()}
-            return translate(msgid, lang).format(**values)
-    return text
+        if found is None:
+            continue
+        values = {k: _translated(v, lang) if v and (k in text_fields if text_fields else is_text_field(k)) else v
+                  for k, v in found.groupdict().items()}
+        result = translation.format(**values)
+        english = len(ENGLISH.findall(result))
+        if best is None or english < best[0]:
+            best = (english, result)
+    return best[1] if best else text
 
 
 def translate_lines(text: str, lang: str) -> str:

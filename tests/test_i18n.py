@@ -297,3 +297,120 @@ def test_explorer_labels_and_verdicts_follow_the_language(monkeypatch):
     assert descent.outcome == "converged"
     assert re.fullmatch(r"\d+걸음 만에 \(-5\.000\)의 최솟값에 <b>수렴했습니다</b> \(손실 -0\.2500\)\.", descent.verdict)
     assert [label for label, _ in descent.controls["function"].options][0] == "0.01x² + 0.1x (강의)"
+
+
+# ---------------------------------------------------------------- the grader's own catalog: hidden cases' labels
+
+
+@pytest.fixture(scope="module")
+def case_texts():
+    return catalog.grader_template()
+
+
+def test_every_hidden_case_label_and_hint_has_a_korean_translation(case_texts):
+    ids = {m.id for m in case_texts if m.id}
+    # a literal hint, a label through a variable, a helper's default label, a label from a literal list of
+    # cases, an f-string label with values, a dict of hints, a label nested in another's field
+    assert {"bool is a subclass of int: test for bool first", "{case}: the input array must stay unchanged",
+            "case", "a wavy function", "case {i} of {count}", "784 inputs → 512 → 10 has 407,050 weights and biases",
+            "{what} {i} of {count}", "case {n} ({what}, shape {what2})"} <= ids, sorted(ids)
+    assert len(ids) > 250
+    missing = catalog.untranslated(catalog.read("ko", catalog.GRADER_DOMAIN), case_texts)
+    assert not missing, (f"{len(missing)} hidden-case labels or hints have no Korean translation; run `.venv/bin/"
+                         "python -m autograder.catalog`, then translate them in "
+                         "autograder/locale/ko/LC_MESSAGES/grader.po:\n" + "\n".join(map(repr, missing)))
+
+
+def test_the_extraction_follows_labels_through_names_helpers_and_loops():
+    source = (
+        "from autograder.hidden import expect, same_outputs\n"
+        "HINT = 'a module hint'\n"
+        "def _compare(x, hint, label='a default label'):\n"
+        "    for i in range(3):\n"
+        "        expect(1, x, f'{label} {i + 1} of {len(x)}', hint)\n"
+        "def test_f(submitted, reference, rng):\n"
+        "    for what, value in (('a listed case', 1), ('another', 2)):\n"
+        "        case = f'case {value} ({what})'\n"
+        "        expect(1, value, f'{case}: its type', HINT)\n"
+        "    _compare(submitted, 'a helper hint', label='a given label')\n"
+        "    same_outputs(submitted, reference, [], hint=f'{1 + 1}')\n")
+    assert sorted(text for _, text in catalog.case_messages(source)) == sorted([
+        "a module hint", "a default label", "a given label", "{what} {i} of {count}", "a helper hint",
+        "a listed case", "another", "case {value} ({what})", "{case}: its type"])
+
+
+def test_the_committed_grader_mo_is_compiled_from_its_po():
+    mo = catalog.po_path("ko", catalog.GRADER_DOMAIN).with_suffix(".mo")
+    assert mo.read_bytes() == catalog.compiled(catalog.read("ko", catalog.GRADER_DOMAIN)), \
+        "grader.mo is out of date: run `.venv/bin/python -m autograder.catalog`"
+
+
+def test_the_grader_translations_keep_their_fields_and_the_lectures_terms():
+    with open(ROOT / "course/locale/glossary_ko.csv", encoding="utf-8", newline="") as f:
+        terms = [(row["korean"], [w for w in row["avoid"].split("|") if w and not w.isascii()])
+                 for row in csv.DictReader(f)]
+    wrong = []
+    for message in catalog.read("ko", catalog.GRADER_DOMAIN):
+        if not (message.id and message.string):
+            continue
+        assert sorted(FIELD.findall(message.string)) == sorted(FIELD.findall(message.id)), message.id
+        text = message.string
+        for korean, _avoid in sorted(terms, key=lambda term: -len(term[0])):
+            text = text.replace(korean, " ")
+        wrong += [f"{message.id!r}: {word} (the lectures' word: {korean})" for korean, avoid in terms
+                  for word in avoid if word in text]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_hidden_cases_catalog_never_ships_to_students(wanted):
+    grader_po = catalog.po_path("ko", catalog.GRADER_DOMAIN)
+    assert grader_po.is_file() and not grader_po.is_relative_to(ROOT / "course")
+    assert not any(path.startswith("autograder/cases/") for message in wanted for path, _ in message.locations)
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    assert all(package.split(".")[0] == "course" for package in setuptools["packages"])
+    assert all(package.split(".")[0] == "course" for package in setuptools["package-data"])
+
+
+def test_a_hidden_case_verdict_reads_in_korean_in_the_feedback():
+    from autograder.hidden import HiddenTestFailed, check
+
+    def center_columns(X):  # a real mistake: the right values, but the caller's array changed
+        X -= X.mean(axis=0)
+        return X
+
+    with pytest.raises(HiddenTestFailed) as caught:
+        check("python_basics", "center_columns", center_columns)
+    verdict = str(caught.value)
+    assert verdict == ("hidden test of center_columns failed: case 1 of 10: the input array must stay unchanged: "
+                       "wrong value (hint: return a new array: X - m, not X -= m)")
+    nb = nbformat.v4.new_notebook(metadata={"course": {"lang": "ko"}})
+    test = nbformat.v4.new_code_cell("# (hidden tests ran here: their verdict is below)")
+    test.metadata["nbgrader"] = {"grade": True, "solution": False, "grade_id": "test_center_columns", "points": 1}
+    test.outputs = [nbformat.v4.new_output("error", ename="HiddenTestFailed", evalue=verdict,
+                                           traceback=caught.value._render_traceback_())]
+    nb.cells = [test]
+    translate_outputs(nb)
+    korean = ("center_columns의 숨겨진 테스트 실패: 사례 1/10: 입력 배열이 바뀌지 않아야 함: 값이 다름 "
+              "(힌트: 새 배열을 돌려주세요: X -= m이 아니라 X - m)")
+    assert test.outputs[0].evalue == korean
+    assert test.outputs[0].traceback == [f"HiddenTestFailed: {korean}"]
+
+
+@pytest.mark.parametrize("english, korean", [
+    # a label's values are numbers: the label splits where the numbers are
+    ("case with another alpha 2 of 4: wrong value at [0] (hint: use the alpha you are given)",
+     "다른 alpha의 사례 2/4: [0]에서 값이 다름 (힌트: 주어진 alpha를 쓰세요)"),
+    # a label ending in a value does not swallow the verdict built around it
+    ("XOR with every gate answering 0: wrong value (hint: build XOR only from the gates: AND(NAND(x1, x2), "
+     "OR(x1, x2)), no if/else on the inputs)",
+     "모든 게이트가 0을(를) 답할 때의 XOR: 값이 다름 (힌트: XOR는 게이트만으로 만드세요: AND(NAND(x1, x2), "
+     "OR(x1, x2)). 입력에 대한 if/else는 쓰지 마세요)"),
+    # two texts and an optional part in one label
+    ("case 7 (a wavy function, shape transposed): wrong value at [1, 2]",
+     "사례 7 (물결 모양의 함수, 모양 전치됨): [1, 2]에서 값이 다름"),
+    ("case 3 (x of shape (N, ...) with N = 5, 4-D): forward: wrong shape",
+     "사례 3 (x의 모양은 (N, ...), N = 5, 4차원): forward: 모양이 다름"),
+    ("case 3 (x of shape (N, ...) with N = 5): forward: wrong shape", "사례 3 (x의 모양은 (N, ...), N = 5): forward: 모양이 다름"),
+])
+def test_hidden_case_labels_with_values_translate_whole(english, korean):
+    assert translate_text(english, "ko") == korean

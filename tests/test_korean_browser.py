@@ -26,7 +26,7 @@ from autograder.submissions import reference_answers
 from conftest import ROOT, grade_id
 from course import cli
 from course.i18n import translate
-from test_widgets_browser import CHROMIUM, CHROMIUM_FLAGS, _require_browser, _stop, start_jupyterlab
+from test_widgets_browser import _require_browser, _stop, open_lab_page, start_jupyterlab
 
 LESSON = "02_perceptron"  # quick to run, and it has an explorer
 ARTIFACTS = ROOT / "artifacts" / "korean_browser"
@@ -86,11 +86,8 @@ def test_a_korean_lesson_shows_korean_menus_checks_and_explorer(tmp_path):
         tmp_path / "jupyter-home", settings, log_path)
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS)
+            browser, page = open_lab_page(p, url, token, f"lab/tree/{LESSON}/{LESSON}.ipynb")
             try:
-                page = browser.new_page(viewport={"width": 1400, "height": 1000})
-                page.set_default_timeout(30_000)
-                page.goto(f"{url}/lab/tree/{LESSON}/{LESSON}.ipynb?token={token}", timeout=120_000)
                 page.wait_for_function("() => document.querySelectorAll('.jp-Notebook .jp-Cell').length > 10",
                                        timeout=120_000)
                 menus = page.locator(".lm-MenuBar-itemLabel")

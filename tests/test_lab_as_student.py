@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 from conftest import ROOT
-from test_widgets_browser import CHROMIUM, CHROMIUM_FLAGS, _require_browser, _stop, start_jupyterlab
+from test_widgets_browser import _require_browser, _stop, open_lab_page, start_jupyterlab
 
 LESSON = "04_loss_and_gradients"  # its first figure comes before its first exercise
 NOTEBOOK = ROOT / "release" / LESSON / f"{LESSON}.ipynb"
@@ -52,11 +52,8 @@ def test_make_lab_kernels_show_plots_and_carry_no_grading_switch(tmp_path):
     process, url, token = _start_make_lab(tmp_path / "jupyter-home", log_path)
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS)
+            browser, page = open_lab_page(p, url, token, f"lab/tree/{LESSON}/{LESSON}.ipynb")
             try:
-                page = browser.new_page(viewport={"width": 1400, "height": 1000})
-                page.set_default_timeout(30_000)
-                page.goto(f"{url}/lab/tree/{LESSON}/{LESSON}.ipynb?token={token}", timeout=120_000)
                 page.wait_for_function("""() => document.querySelectorAll('.jp-Notebook .jp-Cell').length > 10
                     && Array.from(document.querySelectorAll('.jp-StatusBar-TextItem'))
                     .some(e => /^Python 3 .*\\| Idle$/.test(e.textContent.trim()))""", timeout=120_000)

@@ -140,6 +140,16 @@ def start_jupyterlab(command: list[str], cwd: Path, env: dict, home: Path, setti
         time.sleep(0.5)
 
 
+def open_lab_page(playwright, url: str, token: str, path: str):
+    """Launch Debian's chromium and open ``path`` (e.g. "lab/tree/x.ipynb") on the JupyterLab at ``url``;
+    return (browser, page). The caller closes the browser."""
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(30_000)
+    page.goto(f"{url}/{path}?token={token}", timeout=120_000)
+    return browser, page
+
+
 def _start_lab(folder: Path, log_path: Path):
     """Start JupyterLab on ``folder``; return (process, url, token)."""
     env = {k: v for k, v in os.environ.items() if k not in ("JUPYTER_PATH", "JUPYTER_CONFIG_PATH")}
@@ -326,11 +336,8 @@ def test_explorers_render_and_respond_in_jupyterlab(lab):
     ARTIFACTS.mkdir(parents=True)
     results, failures = {}, []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS)
+        browser, page = open_lab_page(p, url, token, "lab/tree/explore.ipynb")
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.set_default_timeout(30_000)
-            page.goto(f"{url}/lab/tree/explore.ipynb?token={token}", timeout=120_000)
             page.locator(".jp-Notebook").first.wait_for(timeout=120_000)
             # "Run All" before the notebook is loaded and its kernel connected runs nothing: wait for both
             page.wait_for_function(f"""() => document.querySelectorAll('.jp-Notebook .jp-Cell').length === {
