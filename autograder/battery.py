@@ -60,6 +60,13 @@ def _with_cells(sources: list[str], before: str = "test_arithmetic"):
     return nb
 
 
+def _with_language(lang, answers: dict | None = None):
+    """The reference submission (with ``answers`` replaced) whose metadata names the language ``lang``."""
+    nb = make_submission(ASSIGNMENT, {**reference_answers(ASSIGNMENT), **(answers or {})})
+    nb.metadata["course"] = {"lang": lang}
+    return nb
+
+
 def _file(nb) -> dict:
     return {f"{ASSIGNMENT}.ipynb": nb}
 
@@ -238,6 +245,12 @@ def _attacks() -> list[Case]:
             "import subprocess\nkept = []\ntry:\n    for _ in range(400):\n"
             "        kept.append(subprocess.Popen(['sleep', '600'], start_new_session=True))\n"
             "except OSError as e:\n    print(len(kept), e)\n")), FULL, {"process"}),
+        # kernels are started ahead (autograder.warm): nothing left behind may reach the next student's kernel
+        Case("leaves-a-trap-behind", _file(_with(
+            "import subprocess\nsubprocess.Popen(['/bin/sh', '-c', 'sleep 2; echo import os > /tmp/sitecustomize.py; "
+            "echo import os > $HOME/sitecustomize.py; sleep 600'], start_new_session=True)\n")), FULL, {"process"}),
+        Case("odd-language", _file(_with_language("<script>alert(1)</script>")), FULL),
+        Case("korean-with-a-mistake", _file(_with_language("ko", WRONG_ARITHMETIC)), FULL - 1),
         Case("symlinked-notebook", {}, 0, notes=["symbolic link"], status="not graded",
              links={f"{ASSIGNMENT}.ipynb": "/etc/passwd"}),
         Case("bad-timestamp", _file(_reference()), FULL, notes=["timestamp.txt does not hold a date"],

@@ -109,35 +109,28 @@ def _grade(root: Path, args: list[str]) -> tuple[float, float]:
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peak = 0.0
     while command.poll() is None:
-        peak = max([peak, *(_tree_mb(worker) for worker in _children(command))])
+        peak = max([peak, *(_tree_mb(worker) for worker in _children(command, recursive=False))])
         time.sleep(0.2)
     if command.returncode != 0:
         raise RuntimeError(f"grading in {root} exited with {command.returncode}")
     return time.perf_counter() - start, peak
 
 
-def _children(process) -> list:
+def _children(process, recursive: bool) -> list:
     try:
-        return process.children()
+        return process.children(recursive=recursive)
     except Exception:  # it ended between two looks
         return []
 
 
 def _tree_mb(process) -> float:
     total = 0
-    for member in [process, *_descendants(process)]:
+    for member in [process, *_children(process, recursive=True)]:
         try:
             total += member.memory_info().rss
-        except Exception:
+        except Exception:  # it ended between two looks
             pass
     return total / 2**20
-
-
-def _descendants(process) -> list:
-    try:
-        return process.children(recursive=True)
-    except Exception:
-        return []
 
 
 def one_student(chosen: list[str], floor: float, tf: float) -> list[Row]:
@@ -150,7 +143,7 @@ def one_student(chosen: list[str], floor: float, tf: float) -> list[Row]:
             _write(root, {a: {"reference": demo_submissions(a)["reference"]} for a in chosen})
             seconds, peak = _grade(root, [*chosen, "--workers", str(workers)])
         rows.append((f"one student's course ({len(chosen)} notebooks), project grader, {workers} worker(s)",
-                     f"{seconds:.1f} s", f"one run; the floor of one cold kernel per notebook"
+                     f"{seconds:.1f} s", "one run; the floor of one cold kernel per notebook"
                      + (" + TensorFlow import" if "06_keras_mnist" in chosen else "")
                      + f" is {course_floor:.1f} s of work; peak memory of a worker {peak:,.0f} MB"))
     return rows

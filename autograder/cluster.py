@@ -12,7 +12,6 @@ dies loses nothing: the scheduler gives its tasks to another worker.
 
 from __future__ import annotations
 
-import os
 import tempfile
 import threading
 from dataclasses import asdict
@@ -23,6 +22,7 @@ from autograder.intake import Task
 from autograder.limits import Limits
 from autograder.paths import Course
 from autograder.wire import BadMessage, Result, result_from_frame
+from autograder.worker import Unreadable, submission_bytes
 
 _local = threading.local()  # one grading worker process per Dask worker thread, kept warm between tasks
 
@@ -43,12 +43,6 @@ def grade_remote(spec: dict, notebook: bytes, limits: dict) -> dict:
     return {**asdict(result), "flags": [asdict(flag) for flag in result.flags]}
 
 
-def _read(task: Task, limits: Limits) -> bytes:
-    fd = os.open(task.path, os.O_RDONLY | os.O_NOFOLLOW)
-    with os.fdopen(fd, "rb") as f:
-        return f.read(limits.submission_mb * 2**20 + 1)
-
-
 def grade_on_cluster(address: str, course: Course, tasks: list[Task], limits: Limits,
                      worker_root: str | None = None) -> Iterator[tuple[Task, Result]]:
     """Grade ``tasks`` on the Dask cluster at ``address``; yield ``(task, result)`` as each finishes.
@@ -65,8 +59,14 @@ def grade_on_cluster(address: str, course: Course, tasks: list[Task], limits: Li
                 yield task, Result(task.student, task.assignment, task.notebook, status="not graded",
                                    reasons=list(task.notes))
                 continue
+            try:
+                notebook = submission_bytes(task.path, limits)
+            except (Unreadable, OSError) as exc:  # the worker would refuse it the same way: nothing to send
+                yield task, Result(task.student, task.assignment, task.notebook, status="not graded",
+                                   reasons=[*task.notes, str(exc)])
+                continue
             spec = {"student": task.student, "assignment": task.assignment, "notebook": task.notebook, "root": root}
-            future = client.submit(grade_remote, spec, _read(task, limits), asdict(limits), pure=False, retries=1,
+            future = client.submit(grade_remote, spec, notebook, asdict(limits), pure=False, retries=1,
                                    key=f"grade-{task.assignment}-{task.student}-{task.notebook}-{len(futures)}")
             futures[future] = (task, spec)
         for future in as_completed(futures):

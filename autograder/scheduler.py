@@ -193,33 +193,35 @@ def _grade_all(course: Course, todo: list, workers: int, limits: Limits, quiet: 
         finally:
             idle.put(worker)
 
-    def grade_here(task: Task) -> Result:
-        return with_worker(lambda worker: keep(task, worker.grade(task, limits), worker))
-
     finished = queue.Queue()  # (task, future) as each notebook is saved and has its feedback
-
     submitted = set()
 
     def submit(pool, task: Task, job) -> None:
         submitted.add(id(task))
         pool.submit(job).add_done_callback(lambda future: finished.put((task, future)))
 
+    def grade_here(pool, task: Task) -> None:
+        submit(pool, task, lambda: with_worker(lambda worker: keep(task, worker.grade(task, limits), worker)))
+
+    def save_later(pool, task: Task, result: Result) -> None:
+        submit(pool, task, lambda: with_worker(lambda worker: keep(task, result, worker)))
+
     def feed(pool) -> None:
         if not cluster:
             for task, _ in todo:
-                submit(pool, task, lambda t=task: grade_here(t))
+                grade_here(pool, task)
             return
         from autograder.cluster import grade_on_cluster
 
         try:
             for task, result in grade_on_cluster(cluster, course, [task for task, _ in todo], limits, worker_root):
-                submit(pool, task, lambda t=task, r=result: with_worker(lambda worker: keep(t, r, worker)))
-        except Exception as exc:  # the cluster went away: what did not come back is reported, never lost silently
+                save_later(pool, task, result)
+        except Exception as exc:  # the cluster went away: what did not come back is saved as not graded, with why
             lost = f"the Dask cluster failed ({type(exc).__name__}: {str(exc)[:200]})"
             for task, _ in todo:
                 if id(task) not in submitted:
-                    submit(pool, task, lambda t=task: Result(t.student, t.assignment, t.notebook,
-                                                             status="not graded", reasons=[lost]))
+                    save_later(pool, task, Result(task.student, task.assignment, task.notebook,
+                                                  status="not graded", reasons=[*task.notes, lost]))
 
     digests = {id(task): digest for task, digest in todo}
     try:

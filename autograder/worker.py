@@ -44,8 +44,8 @@ class Unreadable(ValueError):
     """The submitted file is not a notebook this assignment can grade (the message says why)."""
 
 
-def read_submission(path: Path, limits: Limits):
-    """Return the notebook at ``path``: a regular file, not a link, under the size limit, valid JSON."""
+def submission_bytes(path: Path, limits: Limits) -> bytes:
+    """Return the bytes of the file at ``path``: a regular file, not a link, under the size limit."""
     info = os.lstat(path)
     if not os.path.isfile(path) or os.path.islink(path):
         raise Unreadable(f"{path.name} is not a regular file (a link or a device); it was not opened")
@@ -53,7 +53,12 @@ def read_submission(path: Path, limits: Limits):
         raise Unreadable(f"{path.name} is larger than {limits.submission_mb} MB")
     fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
     with os.fdopen(fd, "rb") as f:
-        data = f.read(limits.submission_mb * 2**20 + 1)
+        return f.read(limits.submission_mb * 2**20 + 1)
+
+
+def read_submission(path: Path, limits: Limits):
+    """Return the notebook at ``path`` (see :func:`submission_bytes`), which must be valid JSON."""
+    data = submission_bytes(path, limits)
     try:
         return nbformat.reads(data.decode("utf-8", errors="replace"), as_version=4)
     except Exception as exc:  # any unreadable file is the student's problem, reported, never a crash

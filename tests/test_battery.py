@@ -125,6 +125,14 @@ def test_feedback_reveals_no_hidden_test(graded_battery):
     assert "hidden test of arithmetic failed" in html
 
 
+def test_feedback_speaks_the_notebooks_language_and_nothing_else(graded_battery):
+    root, _, _, _ = graded_battery
+    korean = (root / "feedback" / "korean-with-a-mistake" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
+    assert "arithmetic의 숨겨진 테스트 실패" in korean
+    odd = (root / "feedback" / "odd-language" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
+    assert "<script>alert(1)" not in odd and "hidden tests of arithmetic passed" in odd
+
+
 def test_feedback_runs_no_student_script(graded_battery):
     root, _, _, _ = graded_battery
     html = (root / "feedback" / "html-injection" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()

@@ -85,9 +85,12 @@ def test_a_dask_worker_lost_mid_run_loses_nothing(tmp_path, cluster, local_score
     assert _scores(course) == local_scores
 
 
-def test_an_unreachable_scheduler_costs_notes_not_the_batch(tmp_path):
+def test_an_unreachable_scheduler_costs_notes_not_the_batch(tmp_path, local_scores):
     course = _course(tmp_path)
     summaries, _ = grade(course, [ASSIGNMENT], 1, Limits(), quiet=True, cluster="tcp://127.0.0.1:9")
     assert len(summaries) == len(STUDENTS)
     assert all(s["status"] == "not graded" and "Dask cluster failed" in s["reasons"][0] for s in summaries)
+    for student in STUDENTS:  # the instructor's record says why: an autograded notebook and a gradebook row
+        assert (course.root / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").is_file()
+    assert set(_scores(course)) == set(local_scores)
     assert not course.lock.exists()
