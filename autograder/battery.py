@@ -251,6 +251,11 @@ def _attacks() -> list[Case]:
             "echo import os > $HOME/sitecustomize.py; sleep 600'], start_new_session=True)\n")), FULL, {"process"}),
         Case("odd-language", _file(_with_language("<script>alert(1)</script>")), FULL),
         Case("korean-with-a-mistake", _file(_with_language("ko", WRONG_ARITHMETIC)), FULL - 1),
+        # long lines shaped like the grader's verdicts, in a Korean notebook's test cell: feedback translates
+        # only lines of the grader's length, so it stays quick
+        Case("translation-bomb", _file(_with_language("ko", {"arithmetic": reference_answers(ASSIGNMENT)[
+            "arithmetic"].replace("def arithmetic(a, b):\n", "def arithmetic(a, b):\n    print('case ' + 'x of ' * 40000)\n",
+                                  1)})), FULL, notes=["truncated"]),
         Case("symlinked-notebook", {}, 0, notes=["symbolic link"], status="not graded",
              links={f"{ASSIGNMENT}.ipynb": "/etc/passwd"}),
         Case("bad-timestamp", _file(_reference()), FULL, notes=["timestamp.txt does not hold a date"],

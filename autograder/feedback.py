@@ -10,6 +10,7 @@ from pathlib import Path
 import nbformat
 from nbgrader import utils
 
+from autograder.limits import TRANSLATED_NOTEBOOK_CHARS
 from autograder.messages import translate_lines
 from autograder.paths import Course
 from course.i18n import notebook_language
@@ -69,29 +70,37 @@ def translate_outputs(nb) -> None:
     lang = notebook_language(nb)
     if lang == "en":
         return
+    budget = TRANSLATED_NOTEBOOK_CHARS
+
+    def translated(text: str) -> str:
+        """``text`` translated while the notebook's budget lasts: past it, a student's long printing stays as is."""
+        nonlocal budget
+        budget -= len(text)
+        return translate_lines(text, lang) if budget >= 0 else text
+
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
         meta = cell.get("metadata", {}).get("nbgrader", {})
         test = bool(meta.get("grade")) and not meta.get("solution")
         if test:
-            cell.source = translate_lines(cell.source, lang)
+            cell.source = translated(cell.source)
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
-                output["evalue"] = translate_lines(str(output.get("evalue", "")), lang)
-                output["traceback"] = [_error_line(str(line), lang) for line in output.get("traceback", [])]
+                output["evalue"] = translated(str(output.get("evalue", "")))
+                output["traceback"] = [_error_line(str(line), translated) for line in output.get("traceback", [])]
             elif output.get("output_type") == "stream":
                 text = "".join(output.get("text", ""))
-                output["text"] = translate_lines(text, lang) if test else "\n".join(
-                    translate_lines(line, lang) if line.startswith("[output") else line for line in text.split("\n"))
+                output["text"] = translated(text) if test else "\n".join(
+                    translated(line) if line.startswith("[output") else line for line in text.split("\n"))
 
 
-def _error_line(line: str, lang: str) -> str:
-    """A traceback line, "ErrorName: message" as the grader writes them, with its message translated."""
+def _error_line(line: str, translated) -> str:
+    """A traceback line, "ErrorName: message" as the grader writes them, with its message ``translated``."""
     name, sep, message = line.partition(": ")
     if sep and name.isidentifier():
-        return f"{name}: {translate_lines(message, lang)}"
-    return translate_lines(line, lang)
+        return f"{name}: {translated(message)}"
+    return translated(line)
 
 
 @functools.lru_cache(maxsize=1)

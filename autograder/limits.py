@@ -35,3 +35,8 @@ JUDGE_MESSAGES = 2000
 WORKER_FRAME_BYTES = 2 * Limits.notebook_mb * 2**20
 # Report cells: a note or flag longer than this is cut.
 TEXT_CHARS = 500
+# Feedback in another language: a line longer than this is none of the grader's and stays as printed
+# (matching the patterns costs time that grows faster than a line's length), and past this much text
+# in one notebook a student's printing stays as printed (a grader's line costs at most ~0.04 s).
+TRANSLATED_LINE_CHARS = 1000
+TRANSLATED_NOTEBOOK_CHARS = 256 * 1024

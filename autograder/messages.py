@@ -19,6 +19,7 @@ import functools
 import re
 from pathlib import Path
 
+from autograder.limits import TRANSLATED_LINE_CHARS
 from course.i18n import N_, translate
 
 # The kinds of course.compare's Mismatch: only these may stand where a verdict names a kind.
@@ -181,7 +182,7 @@ def translate_text(text: str, lang: str) -> str:
     value, so a label's pattern can also match a whole verdict built around that label), the reading that
     leaves the fewest English letters wins; on a tie, the first in the order of :func:`_patterns`.
     """
-    if lang == "en" or not text:
+    if lang == "en" or not text or len(text) > TRANSLATED_LINE_CHARS:
         return text
     return _translated(text, lang)
 

@@ -414,3 +414,29 @@ def test_a_hidden_case_verdict_reads_in_korean_in_the_feedback():
 ])
 def test_hidden_case_labels_with_values_translate_whole(english, korean):
     assert translate_text(english, "ko") == korean
+
+
+def test_long_or_plentiful_printing_is_left_as_printed():
+    """A student's printing shaped like the grader's lines must not make feedback slow: lines longer than any
+    of the grader's, and text past the notebook's budget, are not matched against the patterns."""
+    from autograder.feedback import translate_outputs
+    from autograder.limits import TRANSLATED_LINE_CHARS, TRANSLATED_NOTEBOOK_CHARS
+    from autograder.messages import translate_text
+
+    verdict = "✓ hidden tests of arithmetic passed."
+    assert translate_text(verdict, "ko") != verdict
+    long_line = "hidden test of arithmetic failed: " + "x" * TRANSLATED_LINE_CHARS
+    assert translate_text(long_line, "ko") == long_line
+
+    def graded(filler: str):
+        nb = nbformat.v4.new_notebook()
+        nb.metadata["course"] = {"lang": "ko"}
+        cell = nbformat.v4.new_code_cell("check_arithmetic()")
+        cell.metadata["nbgrader"] = {"grade": True, "solution": False, "grade_id": "t", "points": 1}
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=filler + verdict + "\n")]
+        nb.cells = [cell]
+        translate_outputs(nb)
+        return cell.outputs[0]["text"]
+
+    assert verdict not in graded("")
+    assert verdict in graded("spam\n" * (TRANSLATED_NOTEBOOK_CHARS // 5 + 1))
