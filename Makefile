@@ -24,6 +24,7 @@ release: $(STAMP)
 		$(BIN)/nbgrader generate_assignment $$a --force --log-level=WARN || exit 1; \
 	done
 	$(BIN)/python -m autograder.editions build
+	$(BIN)/python -m autograder.expectations >/dev/null  # the judge's expectations, before the first grading run
 
 demo: release sandbox
 	$(BIN)/python -m autograder.demo

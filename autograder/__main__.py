@@ -5,6 +5,7 @@ folders could not be graded (each is named in the summary and in reports/grades.
 2 when the run could not start (unknown assignment, no sandbox, another run holds the lock).
 """
 
+import autograder.lean_imports  # noqa: F401  (first: see the module)
 import argparse
 import sys
 from pathlib import Path
@@ -32,6 +33,8 @@ def main(argv=None) -> int:
     g.add_argument("--notebook-seconds", type=float, default=defaults.notebook_seconds)
     g.add_argument("--memory-mb", type=int, default=defaults.memory_mb)
     g.add_argument("--output-kb", type=int, default=defaults.output_kb)
+    g.add_argument("--kernel-threads", type=int, default=defaults.threads,
+                   help="threads of each kernel's numerical libraries (default: the cores divided among the workers)")
     g.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                    help="grade on this Dask cluster (workers started with `dask worker`; see README)")
     g.add_argument("--worker-root", metavar="PATH",
@@ -46,7 +49,7 @@ def main(argv=None) -> int:
     if unknown:
         parser.error(f"unknown assignment(s) {unknown}; known: {known}")
     limits = Limits(cell_seconds=args.cell_seconds, notebook_seconds=args.notebook_seconds,
-                    memory_mb=args.memory_mb, output_kb=args.output_kb)
+                    memory_mb=args.memory_mb, output_kb=args.output_kb, threads=max(0, args.kernel_threads))
     try:
         summaries, rejected = grade(course, chosen, args.workers, limits, force=args.force, students=args.student,
                                     cluster=args.scheduler, worker_root=args.worker_root)

@@ -28,6 +28,13 @@ def safe_markdown(source: str) -> str:
     """Return the markdown ``source`` rendered to HTML and sanitized (bleach, as nbconvert's sanitizer uses),
     as markdown that renders to exactly that HTML. The exporter would otherwise pass raw HTML and
     markdown links through to the page as written."""
+    # A class's notebooks share their lesson's text: a worker renders each cell of it once (not a student's
+    # long cell, which would fill the cache).
+    return _safe_markdown(source) if len(source) <= 20_000 else _safe_markdown.__wrapped__(source)
+
+
+@functools.lru_cache(maxsize=1024)
+def _safe_markdown(source: str) -> str:
     import bleach
     from nbconvert.filters import markdown2html
 
@@ -103,15 +110,37 @@ def _error_line(line: str, translated) -> str:
     return translated(line)
 
 
+NO_ALT = re.compile(r"<img(?![^>]*\salt=)", re.I)
+
+
 @functools.lru_cache(maxsize=1)
 def exporter():
     """nbgrader's feedback HTML exporter, configured as ``nbgrader generate_feedback`` configures it,
     plus nbconvert's HTML sanitizing of markdown and outputs (built once per worker)."""
-    from nbconvert.exporters import HTMLExporter
+    from nbconvert.exporters import HTMLExporter, TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
     from traitlets.config import Config
 
+    class FeedbackExporter(HTMLExporter):
+        """HTMLExporter without its closing BeautifulSoup pass, which parses and prints the whole page
+        again (half the time of a lesson's feedback) to give images alt text and the lab template's
+        cells a tabindex. The feedback template is the classic one, with no lab cells; alt text is
+        added here to the ``<img`` tags (of our own, already sanitized page) that have none."""
+
+        def from_notebook_node(self, nb, resources=None, **kw):
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            resources = self._init_resources(resources)
+            self.register_filter("highlight_code", self.filters.get(
+                "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+            return NO_ALT.sub('<img alt="No description has been provided for this image"', html), resources
+
     formgrader = Path(utils.__file__).parent / "server_extensions" / "formgrader"
-    return HTMLExporter(config=Config({"HTMLExporter": {
+    return FeedbackExporter(config=Config({"HTMLExporter": {
         "template_name": "feedback", "sanitize_html": True,
         "extra_template_basedirs": [str(formgrader / "templates")],
         "extra_template_paths": [str(formgrader / "static" / "node_modules" / "bootstrap" / "dist" / "css")]}}))

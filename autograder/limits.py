@@ -20,11 +20,18 @@ class Limits:
     cpu_seconds: int = 900            # CPU time of the kernel (threads add up)
     submission_mb: int = 200          # a larger notebook file is not even parsed
     notebook_mb: int = 32             # the autograded notebook (and so the feedback) is cut to this size
+    threads: int = 0                  # threads of a kernel's BLAS, OpenMP and TensorFlow; 0: the libraries' own
 
     @staticmethod
     def default_workers() -> int:
         """Return the default number of parallel students: the machine's cores."""
         return os.cpu_count() or 1
+
+    @staticmethod
+    def threads_for(workers: int) -> int:
+        """Return the threads each kernel gets when ``workers`` kernels share this machine: its cores
+        divided among them. Past that, a kernel's threads only take turns with the other workers'."""
+        return max(1, (os.cpu_count() or 1) // max(1, workers))
 
 
 # The kernel → judge channel: a message larger than this, or more of them, is refused

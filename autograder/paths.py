@@ -7,6 +7,7 @@ instead of joining folder names themselves.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,12 @@ PACKAGE = Path(__file__).resolve().parent
 # case functions, the value codec they send answers with, and the kernel's own start-up.
 # Never the reference, the mistakes, the battery or the grader's process-side code.
 KERNEL_SIDE = ("__init__.py", "hidden.py", "wire.py", "limits.py", "guard.py", "kernel.py", "cases")
+
+
+def expectations_cache() -> Path:
+    """The judge's expectations files (:mod:`autograder.expectations`): the user's cache, shared by every course
+    copy on this machine, which no grading kernel can see ($XDG_CACHE_HOME/dl-course/expectations)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dl-course" / "expectations"
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,9 @@ GRADER = "/opt/grader"            # where the kernel-side modules appear (on PYT
 CONNECTION = "/opt/kernel.json"   # the connection file, read-only
 USER_ID = 65534                   # nobody
 CHANNELS = ("shell", "iopub", "stdin", "control", "hb")
+# What the numerical libraries read for their thread pools (see Limits.threads).
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "TF_NUM_INTRAOP_THREADS",
+                    "TF_NUM_INTEROP_THREADS")
 INSTALL_HINT = ("bubblewrap is not installed: the grader runs every notebook in a bubblewrap sandbox. "
                 "Install it with `sudo apt-get install bubblewrap` (Debian/Ubuntu) or `sudo dnf install "
                 "bubblewrap` (Fedora), then run the command again.")
@@ -111,6 +114,8 @@ def bwrap_command(limits: Limits, connection_file: str, fds: dict, extra_env: di
            LIMITS_ENV: json.dumps({"memory_mb": limits.memory_mb, "file_mb": limits.file_mb,
                                    "processes": limits.processes, "cpu_seconds": limits.cpu_seconds}),
            PRELOAD_ENV: json.dumps(list(preload)), **extra_env}
+    if limits.threads:
+        env.update({name: str(limits.threads) for name in THREAD_VARIABLES})
     args = [require_bwrap(), "--unshare-user", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
             "--unshare-cgroup-try", "--disable-userns", "--uid", str(USER_ID), "--gid", str(USER_ID),
             "--hostname", "sandbox", "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--clearenv",

@@ -19,7 +19,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 from nbgrader.api import Gradebook, MissingEntry
 from tqdm import tqdm
@@ -82,12 +82,16 @@ class Worker:
             raise BadMessage("an answer to another task")
         return frame
 
-    def grade(self, task: Task, limits: Limits) -> Result:
-        """Grade one task; whatever happens in the worker, return a Result."""
+    def grade(self, task: Task, limits: Limits, next_assignment: str | None) -> Result:
+        """Grade one task; whatever happens in the worker, return a Result.
+
+        ``next_assignment`` is the likely assignment of this worker's next notebook, whose kernel it starts
+        ahead (None: no notebook follows, start none)."""
         if task.path is None:
             return Result(task.student, task.assignment, task.notebook, status="not graded", reasons=list(task.notes))
         spec = {"path": str(task.path), "student": task.student, "assignment": task.assignment,
-                "notebook": task.notebook, "root": str(self.course.root), "limits": asdict(limits)}
+                "notebook": task.notebook, "root": str(self.course.root), "limits": asdict(limits),
+                "next": next_assignment}
         start = time.monotonic()
         try:
             frame = self._ask("grade", spec, limits.notebook_seconds + 60)
@@ -118,8 +122,12 @@ def grade(course: Course, assignments: list[str], workers: int, limits: Limits, 
     """Grade every submission of ``assignments``; return one summary per notebook and the rejected folders.
 
     ``cluster`` (a Dask scheduler address) grades on its workers, which find the course at ``worker_root``
-    (default: the same path as here); this process still writes every result."""
+    (default: the same path as here); this process still writes every result. ``limits.threads`` 0 gives each
+    kernel its share of this machine's cores (one thread each on a Dask worker, which grades on one core)."""
     from autograder.sandbox import SandboxUnavailable, require_bwrap
+
+    if not limits.threads:
+        limits = replace(limits, threads=1 if cluster else Limits.threads_for(workers))
 
     try:
         require_bwrap()
@@ -200,8 +208,13 @@ def _grade_all(course: Course, todo: list, workers: int, limits: Limits, quiet: 
         submitted.add(id(task))
         pool.submit(job).add_done_callback(lambda future: finished.put((task, future)))
 
+    # A worker's next notebook is likely the one a pool's length further down the queue (none near the end).
+    upcoming = {id(task): todo[i + pool_size][0].assignment if i + pool_size < len(todo) else None
+                for i, (task, _) in enumerate(todo)}
+
     def grade_here(pool, task: Task) -> None:
-        submit(pool, task, lambda: with_worker(lambda worker: keep(task, worker.grade(task, limits), worker)))
+        submit(pool, task, lambda: with_worker(
+            lambda worker: keep(task, worker.grade(task, limits, upcoming[id(task)]), worker)))
 
     def save_later(pool, task: Task, result: Result) -> None:
         submit(pool, task, lambda: with_worker(lambda worker: keep(task, result, worker)))

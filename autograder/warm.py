@@ -4,8 +4,10 @@ the previous notebook, so a notebook waits neither for its kernel nor for its he
 Isolation is unchanged. A spare is a new sandbox (:mod:`autograder.sandbox`), started by the
 worker after the previous notebook's kernel has ended and before the next student's notebook is
 known, and it serves exactly one notebook; nothing of a previous kernel can reach it. A spare
-started with other settings (limits, grading switches, the student's language, preloads) than
-the next notebook needs is ended, and that notebook gets a kernel of its own.
+started with other limits, grading switches or language than the next notebook needs, or without
+one of its preloads, is ended, and that notebook gets a kernel of its own. A spare with more
+preloads than needed serves (a lesson that never imports TensorFlow runs the same beside it):
+otherwise every change of assignment in a batch would throw away a kernel that paid for TensorFlow.
 """
 
 from __future__ import annotations
@@ -37,13 +39,15 @@ class Spares:
         self.settings = None
 
     @staticmethod
-    def _settings(limits: Limits, env: dict, preload: tuple[str, ...]):
-        return astuple(limits), tuple(sorted(env.items())), preload
+    def _settings(limits: Limits, env: dict):
+        return astuple(limits), tuple(sorted(env.items()))
 
     def take(self, limits: Limits, env: dict, preload: tuple[str, ...]) -> Sandbox:
-        """Return the spare if it was started with these settings and still runs, else a sandbox not yet started."""
+        """Return the spare if it was started with these limits and environment, has every module of ``preload``
+        imported and still runs; else a sandbox not yet started."""
         spare, self.spare = self.spare, None
-        if spare is not None and self.settings == self._settings(limits, env, preload) and _alive(spare):
+        if (spare is not None and self.settings == self._settings(limits, env) and set(preload) <= set(spare.preload)
+                and _alive(spare)):
             return spare
         if spare is not None:
             spare.close()
@@ -54,7 +58,7 @@ class Spares:
         self.close()
         try:
             self.spare = Sandbox(limits, env, preload).boot()
-            self.settings = self._settings(limits, env, preload)
+            self.settings = self._settings(limits, env)
         except Exception:  # the next notebook starts its own kernel, and reports what goes wrong there
             self.spare = None
 

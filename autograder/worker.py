@@ -10,6 +10,8 @@ the way costs that notebook a *Grader notes* entry, never the worker.
 
 from __future__ import annotations
 
+import autograder.lean_imports  # noqa: F401  (first: see the module)
+import functools
 import json
 import os
 import re
@@ -164,10 +166,22 @@ def run_judged(nb, limits: Limits, result: Result, sandbox: Sandbox | None = Non
     return ran, judge.ledger
 
 
-def grade_notebook(task: dict, limits: Limits, spares: Spares | None = None) -> Result:
-    """Grade ``task`` ({path, student, assignment, notebook, root}); never raises.
+@functools.lru_cache(maxsize=64)
+def release_preloads(course: Course, assignment: str) -> tuple[str, ...]:
+    """Return the modules the release notebook of ``assignment`` imports that a kernel started ahead preloads."""
+    if not re.fullmatch(r"\w+", assignment):
+        return ()
+    try:
+        return preloads(nbformat.read(course.notebook("release", assignment), as_version=4))
+    except (OSError, ValueError):
+        return ()
 
-    With ``spares``, the notebook runs in a kernel started ahead when one fits, and the next is started."""
+
+def grade_notebook(task: dict, limits: Limits, spares: Spares | None = None) -> Result:
+    """Grade ``task`` ({path, student, assignment, notebook, root, next}); never raises.
+
+    With ``spares``, the notebook runs in a kernel started ahead when one fits, and a kernel is started
+    ahead for the next notebook, of assignment ``next`` (none when ``next`` is None)."""
     course = Course(Path(task["root"]))
     result = Result(task["student"], task["assignment"], task["notebook"])
     start = time.monotonic()
@@ -203,8 +217,8 @@ def grade_notebook(task: dict, limits: Limits, spares: Spares | None = None) -> 
         settings = (limits, kernel_env(nb), preloads(release))
         ran, ledger = run_judged(nb, limits, result, spares.take(*settings) if spares else None)
         result.phases["execute"] = round(time.monotonic() - mark - result.phases.get("start", 0), 3)
-        if spares:
-            spares.prepare(*settings)
+        if spares and task.get("next"):
+            spares.prepare(limits, kernel_env(nb), release_preloads(course, task["next"]))
         mark = time.monotonic()
         confirm(nb, ledger)
         result.phases["judge"] = round(time.monotonic() - mark, 3)

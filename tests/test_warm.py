@@ -7,8 +7,9 @@ import pytest
 from autograder.limits import Limits
 from autograder.warm import Spares, preloads
 from autograder.wire import Result
-from autograder.worker import kernel_env, run_judged
-from conftest import read
+from autograder.paths import Course
+from autograder.worker import grade_notebook, kernel_env, release_preloads, run_judged
+from conftest import make_course_copy, read
 
 LEFT_BEHIND = """
 import os, sys, numpy
@@ -70,7 +71,7 @@ def test_a_spare_started_for_other_settings_is_not_used(change):
         if change == "language":
             settings[1] = {**settings[1], "COURSE_LANG": "ko"}
         elif change == "preload":
-            settings[2] = ()
+            settings[2] = ("numpy", "tensorflow")  # a module the spare has not imported
         else:
             settings[0] = Limits(memory_mb=settings[0].memory_mb + 1)
         other = spares.take(*settings)
@@ -78,3 +79,43 @@ def test_a_spare_started_for_other_settings_is_not_used(change):
         assert spare.km is None or not spare.km.has_kernel, "the unfitting spare was not ended"
     finally:
         spares.close()
+
+
+def test_a_spare_with_more_preloads_than_needed_serves():
+    spares = Spares()
+    settings = (Limits(), kernel_env(nbformat.v4.new_notebook()))
+    try:
+        spares.prepare(*settings, ("numpy",))
+        spare = spares.spare
+        assert spares.take(*settings, ()) is spare, "a lesson that imports less runs the same in it"
+        spare.close()
+    finally:
+        spares.close()
+
+
+@pytest.mark.parametrize("threads", [0, 1])
+def test_a_kernel_gets_its_share_of_threads(threads):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import os\nprint([os.environ.get(v) for v in ('OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', "
+        "'TF_NUM_INTRAOP_THREADS')])")])
+    result = Result("threads", "threads", "threads")
+    run_judged(nb, Limits(threads=threads), result)
+    expected = "['1', '1', '1']" if threads else "[None, None, None]"
+    assert expected in "".join(o.get("text", "") for o in nb.cells[0].outputs), nb.cells[0].outputs
+
+
+def test_the_kernel_started_ahead_is_for_the_notebook_that_comes_next(tmp_path):
+    root = make_course_copy(tmp_path / "course", ["01_python_basics"])
+    path = tmp_path / "01_python_basics.ipynb"
+    nbformat.write(read("release", "01_python_basics"), path)
+    task = {"path": str(path), "student": "s1", "assignment": "01_python_basics", "notebook": "01_python_basics",
+            "root": str(root)}
+    spares = Spares()
+    try:
+        assert grade_notebook({**task, "next": None}, Limits(), spares).status == "graded"
+        assert spares.spare is None, "no notebook follows: no kernel may be started (and wasted) ahead"
+        assert grade_notebook({**task, "next": "06_keras_mnist"}, Limits(), spares).status == "graded"
+        assert spares.spare is not None and "tensorflow" in spares.spare.preload, "lesson 06 comes next"
+    finally:
+        spares.close()
+    assert release_preloads(Course(root), "../06_keras_mnist") == ()
