@@ -329,8 +329,8 @@ def main(argv=None) -> None:
     rows += numerics(args.tiny, 1 if args.tiny else 3)
 
     header = (f"Benchmarks of {date.today().isoformat()} on {platform.machine()} with {os.cpu_count()} cores "
-              f"(Python {platform.python_version()}){' — tiny setting' if args.tiny else ''}. The judge's expectations "
-              "were computed before grading, as `make release` does.\n\n"
+              f"(Python {platform.python_version()}){' — tiny setting' if args.tiny else ''}. "
+              "The judge's expectations were computed before grading, as `make release` does.\n\n"
               "| measurement | figure | how |\n|---|---|---|\n")
     table = header + "\n".join(f"| {what} | {figure} | {how} |" for what, figure, how in rows) + "\n"
     print(table)

@@ -8,10 +8,11 @@ runs the cases on the reference in a process of its own and writes one JSON file
 module into :func:`autograder.paths.expectations_cache`; workers only read it.
 
 A file is named by a digest of everything that decides its values: the case functions, the
-reference, the hidden-test runner, the ``course`` package, and the versions of Python, NumPy,
-TensorFlow and Keras. Changing any of them computes the file again. Values are encoded exactly
-(NumPy scalar types and array dtypes kept) and never unpickled; a name whose values cannot be
-encoded is marked so, and the judge computes it in its own process as before.
+references (a lesson's reference imports earlier lessons'), the hidden-test runner, the ``course``
+package, and the versions of Python, NumPy, TensorFlow and Keras. Changing any of them computes
+the file again. Values are encoded exactly (NumPy scalar types and array dtypes kept) and never
+unpickled; a name whose values cannot be encoded is marked so, and the judge computes it in
+its own process as before.
 """
 
 from __future__ import annotations
@@ -101,9 +102,10 @@ def _version(library: str) -> str:
 
 def digest(module: str) -> str:
     """Return the digest that names ``module``'s expectations file (see the module docstring)."""
-    files = [PACKAGE / "cases" / f"{module}.py", PACKAGE / "reference" / f"{module}.py", PACKAGE / "hidden.py",
-             *sorted((ROOT / "course").glob("*.py"))]
-    sha = hashlib.sha256(repr((platform.python_version(), [_version(lib) for lib in LIBRARIES])).encode())
+    # every case and reference module, not only ``module``'s: a reference imports the earlier lessons' references
+    files = [*sorted((PACKAGE / "cases").glob("*.py")), *sorted((PACKAGE / "reference").glob("*.py")),
+             PACKAGE / "hidden.py", *sorted((ROOT / "course").glob("*.py"))]
+    sha = hashlib.sha256(repr((module, platform.python_version(), [_version(lib) for lib in LIBRARIES])).encode())
     for path in files:
         sha.update(path.name.encode() + b"\0" + path.read_bytes())
     return sha.hexdigest()[:24]
@@ -143,7 +145,7 @@ def load(module: str) -> dict[str, tuple | None]:
         with open(path.with_suffix(".lock"), "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             if not path.is_file():
-                subprocess.run([sys.executable, "-m", "autograder.expectations", module], check=True,
+                subprocess.run([sys.executable, "-m", "autograder.expectations", module], check=True, timeout=600,
                                cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"},
                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     data = json.loads(path.read_text())

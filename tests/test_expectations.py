@@ -69,7 +69,10 @@ def test_the_file_is_named_by_the_code_and_the_libraries(tmp_path, monkeypatch):
     reference = copy / "reference" / "perceptron.py"
     reference.write_text(reference.read_text() + "\n# an edited reference\n")
     assert expectations.digest("perceptron") != before, "an edited reference must compute it again"
-    assert expectations.digest("python_basics") == expectations.digest("python_basics")
+    imported = expectations.digest("backpropagation")
+    reference = copy / "reference" / "forward_propagation.py"
+    reference.write_text(reference.read_text() + "\n# an edited reference that lesson 05's imports\n")
+    assert expectations.digest("backpropagation") != imported
 
 
 def test_a_worker_that_judges_lesson_06_never_imports_tensorflow(cache):
