@@ -86,10 +86,12 @@ def test_a_worker_that_judges_lesson_06_never_imports_tensorflow(cache):
     assert list(cache.glob("keras_mnist-*.json")), "the file was computed by a child process and kept"
 
 
-def test_without_a_usable_cache_the_judge_computes_in_its_own_process(tmp_path, monkeypatch):
+def test_without_a_usable_cache_the_judge_computes_in_its_own_process(tmp_path, monkeypatch, capsys):
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    expectations.main(["perceptron"])
+    assert "could not be kept" in capsys.readouterr().err, "make release says so, and goes on"
     from autograder import judge
 
     judge._stored.cache_clear()
