@@ -169,8 +169,12 @@ def controls() -> list[Case]:
     warns = _with("import warnings\n_sum = sum_of_evens\n"
                   "def sum_of_evens(numbers):\n    warnings.warn('a library warning, not an error')\n"
                   "    return _sum(numbers)\n", before="test_sum_of_evens")
+    # TensorFlow's AutoGraph and others make unnamed temporary files: O_TMPFILE opens the private /tmp itself
+    temporary = _with("import tempfile\nwith tempfile.TemporaryFile() as f:\n    f.write(b'scratch')\n"
+                      "with tempfile.NamedTemporaryFile() as f:\n    f.write(b'scratch')\n"
+                      "open('notes.txt', 'w').write('mine')\n")
     return [Case("honest-control-1", _file(_reference()), FULL), Case("honest-control-2", _file(_reference()), FULL),
-            Case("honest-stderr-warning", _file(warns), FULL)]
+            Case("honest-stderr-warning", _file(warns), FULL), Case("honest-temporary-files", _file(temporary), FULL)]
 
 
 _SEND = ("import os, socket\njudge = socket.socket(fileno=os.dup(int(os.environ['COURSE_JUDGE_FD'])))\n")

@@ -113,10 +113,11 @@ class Guard:
             path = args[0]
             if isinstance(path, (str, bytes, os.PathLike)):
                 real = os.path.realpath(os.fsdecode(path))
-                # the work folder and the private /tmp are the kernel's own; anything else (the course
-                # folder itself may sit under /tmp, read-only) is refused by the sandbox, and reported
+                # the work folder and the private /tmp are the kernel's own (an unnamed temporary file opens
+                # /tmp itself, with O_TMPFILE); anything else (the course folder itself may sit under /tmp,
+                # read-only) is refused by the sandbox, and reported
                 private = (real + os.sep).startswith(self.workdir + os.sep) or real.startswith("/dev/") or (
-                    real.startswith("/tmp/") and os.access(os.path.dirname(real), os.W_OK))
+                    real == "/tmp" or real.startswith("/tmp/") and os.access(os.path.dirname(real), os.W_OK))
                 if not private:
                     self.send("file", f"writes {real[:200]}", line)
             elif direct:
