@@ -25,6 +25,7 @@ import io
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 import tempfile
@@ -112,7 +113,11 @@ def digest(module: str) -> str:
 
 
 def cache_file(module: str) -> Path:
-    """Return the path of ``module``'s expectations file for the code and libraries installed now."""
+    """Return the path of ``module``'s expectations file for the code and libraries installed now.
+
+    Raises ValueError for a name that is not one of the lesson modules with hidden cases."""
+    if not re.fullmatch(r"[a-z][a-z_]*", module) or not (PACKAGE / "cases" / f"{module}.py").is_file():
+        raise ValueError(f"no hidden cases for a module named {module[:80]!r}")
     return expectations_cache() / f"{module}-{digest(module)}.json"
 
 

@@ -101,3 +101,10 @@ def test_without_a_usable_cache_the_judge_computes_in_its_own_process(tmp_path, 
     finally:
         judge._stored.cache_clear()
         judge.expectations.cache_clear()
+
+
+@pytest.mark.parametrize("module", ["../keras_mnist", "no_such_lesson", "__init__"])
+def test_only_lesson_modules_have_files(module, cache):
+    with pytest.raises(ValueError):
+        expectations.load(module)
+    assert not cache.exists() or not any(cache.iterdir())
