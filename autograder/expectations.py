@@ -17,11 +17,9 @@ its own process as before.
 
 from __future__ import annotations
 
-import base64
 import fcntl
 import hashlib
 import importlib
-import io
 import json
 import os
 import platform
@@ -36,6 +34,7 @@ import numpy as np
 
 from autograder.hidden import Replay, run_case
 from autograder.paths import PACKAGE, ROOT, expectations_cache
+from autograder.wire import decode_array, encode_array
 
 LIBRARIES = ("numpy", "tensorflow", "keras")
 
@@ -51,9 +50,7 @@ def encode(value):
     if type(value) is float:
         return {"float": repr(value)}
     if isinstance(value, (np.ndarray, np.generic)) and np.asarray(value).dtype.kind in "biufcUS":
-        buffer = io.BytesIO()
-        np.save(buffer, np.asarray(value), allow_pickle=False)
-        return {"scalar" if isinstance(value, np.generic) else "ndarray": base64.b64encode(buffer.getvalue()).decode()}
+        return {"scalar" if isinstance(value, np.generic) else "ndarray": encode_array(np.asarray(value))}
     if type(value) in (list, tuple):
         return {type(value).__name__: [encode(item) for item in value]}
     if type(value) is dict:
@@ -69,7 +66,7 @@ def decode(data):
     if tag == "float":
         return float(payload)
     if tag in ("ndarray", "scalar"):
-        array = np.load(io.BytesIO(base64.b64decode(payload)), allow_pickle=False)
+        array = decode_array(payload)
         return array[()] if tag == "scalar" else array
     if tag == "list":
         return [decode(item) for item in payload]

@@ -54,6 +54,18 @@ class Opaque:
 
 
 # --- values ----------------------------------------------------------------------------
+def encode_array(array: np.ndarray) -> str:
+    """Return ``array`` as base64 text of its ``.npy`` bytes (dtype and shape kept, never pickled)."""
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=False)  # any memory layout, and a 0-d array stays 0-d
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def decode_array(text) -> np.ndarray:
+    """Inverse of :func:`encode_array`; raises ValueError (or EOFError) on anything malformed."""
+    return np.load(io.BytesIO(base64.b64decode(text, validate=True)), allow_pickle=False)
+
+
 def to_plain(value, depth: int = 0):
     """Return ``value`` as JSON-ready data (arrays base64 ``.npy``); non-data becomes an opaque marker."""
     if depth > 20:
@@ -70,9 +82,7 @@ def to_plain(value, depth: int = 0):
     if kind is np.ndarray:
         if value.dtype.kind not in "biuf":
             return {"__opaque__": f"ndarray of dtype {value.dtype}"}
-        buffer = io.BytesIO()
-        np.save(buffer, np.ascontiguousarray(value), allow_pickle=False)
-        return {"__ndarray__": base64.b64encode(buffer.getvalue()).decode()}
+        return {"__ndarray__": encode_array(value)}
     if kind in (list, tuple):
         return {"__" + kind.__name__ + "__": [to_plain(v, depth + 1) for v in value]}
     if kind is dict:
@@ -95,7 +105,7 @@ def from_plain(data, depth: int = 0):
         if tag == "__float__":
             return float(str(payload)[:64])
         if tag == "__ndarray__":
-            array = np.load(io.BytesIO(base64.b64decode(payload, validate=True)), allow_pickle=False)
+            array = decode_array(payload)
             return array if array.dtype.kind in "biuf" else Opaque("ndarray")
         if tag in ("__list__", "__tuple__") and type(payload) is list:
             items = [from_plain(v, depth + 1) for v in payload]

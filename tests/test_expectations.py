@@ -108,3 +108,11 @@ def test_only_lesson_modules_have_files(module, cache):
     with pytest.raises(ValueError):
         expectations.load(module)
     assert not cache.exists() or not any(cache.iterdir())
+
+
+def test_the_kernels_codec_keeps_an_arrays_shape_and_dtype():
+    from autograder.wire import from_plain, to_plain
+
+    for array in (np.array(2.5), np.arange(6.0).reshape(2, 3).T, np.zeros((0, 4), dtype=np.int8)):
+        back = from_plain(to_plain(array))
+        assert identical(back, array), array
