@@ -249,6 +249,13 @@ def _attacks() -> list[Case]:
             "import subprocess\nkept = []\ntry:\n    for _ in range(400):\n"
             "        kept.append(subprocess.Popen(['sleep', '600'], start_new_session=True))\n"
             "except OSError as e:\n    print(len(kept), e)\n")), FULL, {"process"}),
+        # as root on the host (a root grader's kernel once was) this would name a program the host runs as root;
+        # it writes the values already there, so a sandbox that let it through changes nothing
+        Case("rewrites-host-settings", _file(_with(
+            "import subprocess\nfor path in ('/proc/sys/kernel/core_pattern', '/proc/sys/vm/swappiness'):\n"
+            "    try:\n        value = open(path).read()\n        open(path, 'w').write(value)\n"
+            "    except OSError as e:\n        print(e)\nsubprocess.run(['unshare', '--user', 'true'])\n")),
+            FULL, {"file", "process"}),
         # kernels are started ahead (autograder.warm): nothing left behind may reach the next student's kernel
         Case("leaves-a-trap-behind", _file(_with(
             "import subprocess\nsubprocess.Popen(['/bin/sh', '-c', 'sleep 2; echo import os > /tmp/sitecustomize.py; "

@@ -1,9 +1,11 @@
 """Kernel side, first code inside the sandbox: ``python -m autograder.kernel -f CONNECTION_FILE``.
 
-Runs as the sandbox's unprivileged user (see :mod:`autograder.sandbox`), before any student
-code: sets the resource limits, binds the Jupyter channels to the listening sockets the
-worker handed down (the kernel cannot create a socket anywhere the worker could see), hands
-the judge socket to the guard, then becomes an ordinary IPython kernel in this process.
+Runs before any student code: becomes the sandbox's unprivileged user if it starts as its
+namespace's root (under a root grader, see :mod:`autograder.userns`), closes every file it
+was not meant to inherit, sets the resource limits, binds the Jupyter channels to the
+listening sockets the worker handed down (the kernel cannot create a socket anywhere the
+worker could see), hands the judge socket to the guard, then becomes an ordinary IPython
+kernel in this process.
 """
 
 import importlib
@@ -14,7 +16,37 @@ import sys
 
 import zmq
 
-from autograder.wire import CHANNELS_ENV, JUDGE_FD_ENV, LIMITS_ENV, PRELOAD_ENV
+from autograder.wire import CHANNELS_ENV, JUDGE_FD_ENV, KERNEL_UID, LIMITS_ENV, PRELOAD_ENV
+
+
+def become_kernel_user() -> None:
+    """Give HOME and /tmp (and the folders bubblewrap made in them) to :data:`KERNEL_UID` and become it.
+
+    Leaving uid 0 ends every capability the sandbox started with; exits if any is left."""
+    for top in (os.environ["HOME"], "/tmp"):
+        # deepest first: each folder is listed while root still owns it (root keeps no right to read others')
+        for folder, _, _ in os.walk(top, topdown=False, onerror=_raise):
+            os.chown(folder, KERNEL_UID, KERNEL_UID)
+    os.setgroups([])
+    os.setresgid(KERNEL_UID, KERNEL_UID, KERNEL_UID)
+    os.setresuid(KERNEL_UID, KERNEL_UID, KERNEL_UID)
+    with open("/proc/self/status") as status:
+        left = [line for line in status if line.startswith(("CapPrm", "CapEff", "CapAmb")) and int(line.split()[1], 16)]
+    if left:
+        sys.exit(f"the kernel kept capabilities after leaving root: {left}")
+
+
+def _raise(error: OSError):
+    raise error
+
+
+def close_uninvited(keep: set[int]) -> None:
+    """Close every open file descriptor of this process but stdin, stdout, stderr and ``keep``."""
+    for fd in {int(name) for name in os.listdir("/proc/self/fd")} - {0, 1, 2, *keep}:
+        try:
+            os.close(fd)
+        except OSError:  # the one that listed the folder, already closed
+            pass
 
 
 def set_limits(limits: dict) -> None:
@@ -51,9 +83,14 @@ def preload(names: list[str]) -> None:
 
 
 def main() -> None:
-    """Limit this process, bind the channels, preload, start the guard, and become the kernel."""
+    """Drop root if started as it, limit this process, bind the channels, preload, start the guard, and become
+    the kernel."""
+    if os.getuid() == 0:
+        become_kernel_user()
+    channels = json.loads(os.environ.pop(CHANNELS_ENV))
+    close_uninvited({*channels.values(), int(os.environ[JUDGE_FD_ENV])})
     set_limits(json.loads(os.environ.pop(LIMITS_ENV)))
-    bind_to_inherited(json.loads(os.environ.pop(CHANNELS_ENV)))
+    bind_to_inherited(channels)
     preload(json.loads(os.environ.pop(PRELOAD_ENV, "[]")))
     from autograder import guard
 

@@ -15,7 +15,8 @@ class Limits:
     memory_mb: int = 6144             # the kernel's address space (TensorFlow alone maps ~2 GB)
     output_kb: int = 512              # outputs kept per cell (display updates included); the rest is dropped
     file_mb: int = 64                 # largest file the kernel may write
-    workdir_mb: int = 256             # the kernel's private work folder (a tmpfs): all it may write
+    workdir_mb: int = 256             # the kernel's private work folder (a tmpfs), and /tmp as much again
+    shm_mb: int = 64                  # its /dev/shm (a tmpfs): shared memory, POSIX semaphores
     processes: int = 256              # processes and threads of the sandbox's user (TensorFlow starts many)
     cpu_seconds: int = 900            # CPU time of the kernel (threads add up)
     submission_mb: int = 200          # a larger notebook file is not even parsed

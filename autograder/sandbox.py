@@ -1,17 +1,19 @@
 """The sandbox: one fresh bubblewrap container per notebook, made by the worker.
 
 The kernel runs as an unprivileged user in new user, PID, network, IPC, UTS and cgroup
-namespaces, in a new session, dying with its worker. It sees read-only: the system's
+namespaces, in a new session, dying with its worker, and never as root on the host (under a
+root grader its user namespace comes from :mod:`autograder.userns`). It sees read-only: the system's
 libraries, the Python interpreter and its packages, the ``course`` package and the
 kernel-side grader modules (:data:`autograder.paths.KERNEL_SIDE`) — never the reference,
 the mistakes, ``source/``, other submissions, grades or the grader's own code. Its only
-writable places are a private work folder and ``/tmp``, both size-limited tmpfs that
-vanish with it. Resource limits are set by :mod:`autograder.kernel` before student code.
+writable places are a private work folder, ``/tmp`` and ``/dev/shm``, size-limited tmpfs
+that vanish with it. Resource limits are set by :mod:`autograder.kernel` before student code.
 
-It inherits exactly seven file descriptors besides stdin/stdout/stderr (all three
-``/dev/null`` or the worker's log): five listening sockets for its Jupyter channels,
-made here so that the kernel needs no writable folder the worker can see, and its end
-of the judge socket pair.
+It keeps exactly six file descriptors besides stdin/stdout/stderr (all three ``/dev/null``
+or the worker's log): five listening sockets for its Jupyter channels, made here so that
+the kernel needs no writable folder the worker can see, and its end of the judge socket
+pair. Anything else it inherits (a root grader's user namespace) it closes before any
+student code.
 """
 
 from __future__ import annotations
@@ -35,13 +37,13 @@ from jupyter_core.utils import run_sync
 
 from autograder.limits import Limits
 from autograder.paths import KERNEL_SIDE, PACKAGE
-from autograder.wire import CHANNELS_ENV, JUDGE_FD_ENV, LIMITS_ENV, PRELOAD_ENV
+from autograder.userns import host_uid, user_namespace
+from autograder.wire import CHANNELS_ENV, JUDGE_FD_ENV, KERNEL_UID, LIMITS_ENV, PRELOAD_ENV
 
 BWRAP = "bwrap"
 HOME = "/home/student"            # the kernel's working folder and HOME, inside the sandbox
 GRADER = "/opt/grader"            # where the kernel-side modules appear (on PYTHONPATH)
 CONNECTION = "/opt/kernel.json"   # the connection file, read-only
-USER_ID = 65534                   # nobody
 CHANNELS = ("shell", "iopub", "stdin", "control", "hb")
 # What the numerical libraries read for their thread pools (see Limits.threads).
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "TF_NUM_INTRAOP_THREADS",
@@ -99,13 +101,39 @@ def matplotlib_fonts() -> tuple[Path, ...]:
     return tuple(Path(matplotlib.get_cachedir()).glob("fontlist-*.json"))
 
 
+def _open_folders(args: list[str]) -> list[str]:
+    """Options that make every folder bubblewrap creates above a mount point of ``args`` readable by all (0755).
+
+    bubblewrap creates them 0700, owned by the namespace's root, which under a root grader is not the kernel."""
+    mounts = []
+    for i, option in enumerate(args):
+        if option in ("--ro-bind", "--ro-bind-try") and (option == "--ro-bind" or os.path.exists(args[i + 1])):
+            mounts.append(args[i + 2])
+        elif option in ("--tmpfs", "--proc", "--dev"):
+            mounts.append(args[i + 1])
+    mounted = {Path(m) for m in mounts}
+    made = {parent for mount in mounted for parent in mount.parents
+            if parent != Path("/") and not mounted & {parent, *parent.parents}}
+    return [arg for folder in sorted(map(str, made)) for arg in ("--chmod", "0755", folder)]
+
+
+def _user_namespace(userns: int | None) -> list[str]:
+    if userns is None:  # bubblewrap's own: the kernel is nobody inside and the grader's own user outside
+        return ["--unshare-user", "--disable-userns", "--uid", str(KERNEL_UID), "--gid", str(KERNEL_UID)]
+    # a root grader's (autograder.userns): bubblewrap mounts as the namespace's root, and autograder.kernel
+    # gives HOME and /tmp to the kernel's uid and switches to it, which are the only capabilities it keeps
+    return ["--userns", str(userns), "--assert-userns-disabled", "--cap-add", "CAP_CHOWN", "--cap-add", "CAP_SETUID",
+            "--cap-add", "CAP_SETGID"]
+
+
 def bwrap_command(limits: Limits, connection_file: str, fds: dict, extra_env: dict,
-                  preload: tuple[str, ...] = ()) -> list[str]:
+                  preload: tuple[str, ...] = (), userns: int | None = None) -> list[str]:
     """Return the bubblewrap command line that starts one grading kernel.
 
     ``fds`` ({"channels": {address: fd}, "judge": fd}) are the inherited sockets; ``extra_env``
     adds variables for the kernel (grading switches); ``preload`` names the modules the kernel
-    imports before any student code. Nothing of the worker's environment leaks in.
+    imports before any student code; ``userns`` is the user namespace a root grader made for it
+    (:func:`autograder.userns.user_namespace`). Nothing of the worker's environment leaks in.
     """
     env = {"HOME": HOME, "USER": "student", "PATH": f"{os.path.dirname(sys.executable)}:/usr/bin:/bin",
            "PYTHONPATH": GRADER, "PYTHONDONTWRITEBYTECODE": "1", "TMPDIR": "/tmp", "LANG": "C.UTF-8",
@@ -116,14 +144,17 @@ def bwrap_command(limits: Limits, connection_file: str, fds: dict, extra_env: di
            PRELOAD_ENV: json.dumps(list(preload)), **extra_env}
     if limits.threads:
         env.update({name: str(limits.threads) for name in THREAD_VARIABLES})
-    args = [require_bwrap(), "--unshare-user", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
-            "--unshare-cgroup-try", "--disable-userns", "--uid", str(USER_ID), "--gid", str(USER_ID),
-            "--hostname", "sandbox", "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--clearenv",
-            *_system_binds(), "--proc", "/proc", "--dev", "/dev",
+    args = [require_bwrap(), "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+            "--hostname", "sandbox", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
+            *_user_namespace(userns), "--clearenv",
+            # /dev read-only (its tmpfs has no size limit) but for a /dev/shm of its own size, which POSIX
+            # semaphores (multiprocessing's locks) need
+            *_system_binds(), "--proc", "/proc", "--dev", "/dev", "--remount-ro", "/dev",
+            "--perms", "1777", "--size", str(limits.shm_mb * 2**20), "--tmpfs", "/dev/shm",
             "--size", str(limits.workdir_mb * 2**20), "--tmpfs", "/tmp",
             "--size", str(limits.workdir_mb * 2**20), "--tmpfs", HOME,
             *_python_binds(), "--ro-bind", connection_file, CONNECTION]
-    args += ["--remount-ro", "/"]  # the sandbox's own root too: only HOME and /tmp stay writable
+    args += [*_open_folders(args), "--remount-ro", "/"]  # the sandbox's own root too: only HOME and /tmp stay writable
     for cache in matplotlib_fonts():
         args += ["--ro-bind", str(cache), f"{HOME}/.config/matplotlib/{cache.name}"]
     for name, value in env.items():
@@ -158,6 +189,12 @@ def _retire(contexts: list) -> None:
 class _Manager(AsyncKernelManager):
     """A kernel manager (and clients) that never block on a kernel that broke its own channels."""
 
+    def write_connection_file(self, **kwargs):
+        super().write_connection_file(**kwargs)
+        # the kernel reads it as its own uid, which under a root grader is not the file's owner; the folder
+        # holding it stays the worker's alone (mode 0700)
+        os.chmod(self.connection_file, 0o644)
+
     def client(self, **kwargs):
         context = _impatient(zmq.asyncio.Context())
         self.contexts.append(context)
@@ -181,6 +218,7 @@ class Sandbox:
         self.listeners = []
         self.judge = None
         self._kernel_end = None
+        self.userns = None
         self.contexts = []
         self.km = None
 
@@ -196,6 +234,13 @@ class Sandbox:
             listener.listen(64)
             self.listeners.append(listener)
         self.judge, self._kernel_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        if os.geteuid() == 0:
+            try:
+                self.userns = user_namespace(host_uid())
+            except OSError as exc:
+                self.close()
+                raise SandboxUnavailable(f"a user namespace for the sandbox could not be made ({exc}); bubblewrap "
+                                         "needs them too: see the sysctl user.max_user_namespaces") from None
         return self
 
     def __exit__(self, *exc) -> None:
@@ -211,6 +256,7 @@ class Sandbox:
         for sock in [*self.listeners, self.judge, self._kernel_end]:
             if sock is not None:
                 sock.close()
+        self._close_userns()
         _retire(self.contexts)
         self.contexts = []
         self.listeners, self.judge, self._kernel_end = [], None, None
@@ -241,7 +287,7 @@ class Sandbox:
                             for port, listener in enumerate(self.listeners, 1)},
                "judge": self._kernel_end.fileno()}
         km._kernel_spec = KernelSpec(argv=bwrap_command(self.limits, km.connection_file, fds, self.extra_env,
-                                                        self.preload),
+                                                        self.preload, self.userns),
                                      display_name="Python 3 (grading sandbox)", language="python",
                                      interrupt_mode="message")
         return km
@@ -251,10 +297,18 @@ class Sandbox:
         for sock in [*self.listeners, self._kernel_end]:
             sock.close()
         self.listeners, self._kernel_end = [], None
+        self._close_userns()
+
+    def _close_userns(self) -> None:
+        if self.userns is not None:
+            os.close(self.userns)
+            self.userns = None
 
     @property
     def launch_kwargs(self) -> dict:
-        """Keyword arguments for ``start_kernel``: the inherited sockets, no environment of ours."""
-        return {"pass_fds": [s.fileno() for s in self.listeners] + [self._kernel_end.fileno()],
+        """Keyword arguments for ``start_kernel``: the inherited sockets (and a root grader's user namespace,
+        which bubblewrap joins), no environment of ours."""
+        userns = [] if self.userns is None else [self.userns]
+        return {"pass_fds": [s.fileno() for s in self.listeners] + [self._kernel_end.fileno()] + userns,
                 "env": {"PATH": os.environ.get("PATH", "/usr/bin:/bin")},
                 "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}

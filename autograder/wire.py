@@ -37,6 +37,9 @@ CHANNELS_ENV = "COURSE_CHANNEL_FDS"      # {zmq address: inherited listening soc
 JUDGE_FD_ENV = "COURSE_JUDGE_FD"         # the kernel's end of the judge socket pair
 LIMITS_ENV = "COURSE_KERNEL_LIMITS"      # resource limits, as JSON
 PRELOAD_ENV = "COURSE_KERNEL_PRELOAD"    # modules the kernel imports before any student code, as JSON
+# The kernel's uid in its sandbox (nobody). Under a root grader the sandbox starts as its namespace's root and the
+# kernel switches to this uid itself, before any student code (autograder.userns, autograder.kernel).
+KERNEL_UID = 65534
 
 
 class BadMessage(ValueError):
