@@ -104,3 +104,13 @@ def test_the_user_namespace_options_fit_who_grades():
     # only the capabilities the kernel needs to give itself HOME and leave root, added after all were dropped
     assert root.index("--cap-drop") < root.index("--cap-add")
     assert {root[i + 1] for i, a in enumerate(root) if a == "--cap-add"} == {"CAP_CHOWN", "CAP_SETUID", "CAP_SETGID"}
+
+
+def test_an_ordinary_users_sandbox_starts_with_the_same_folders(monkeypatch):
+    """Under an ordinary user bubblewrap makes the user namespace itself; CI grades as root, so that path is
+    taken here by telling the sandbox it does not run as root (its kernel is then the grader's own uid)."""
+    monkeypatch.setattr("autograder.sandbox.os.geteuid", lambda: 1000)
+    facts = _facts(Limits(processes=40))
+    assert facts["uid"] == [KERNEL_UID, KERNEL_UID, []]
+    assert facts["dev"] != "written" and facts["shm_mb"] == Limits().shm_mb
+    assert facts["nested_user_namespace"] != 0
