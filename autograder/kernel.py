@@ -24,8 +24,15 @@ def become_kernel_user() -> None:
 
     Leaving uid 0 ends every capability the sandbox started with; exits if any is left."""
     for top in (os.environ["HOME"], "/tmp"):
-        # deepest first: each folder is listed while root still owns it (root keeps no right to read others')
-        for folder, _, _ in os.walk(top, topdown=False, onerror=_raise):
+        # Only the tmpfs itself: folders mounted inside it (the course's Python when the course lives under
+        # /tmp) stay read-only and root's. All are listed first, and given away deepest first: root keeps no
+        # right to enter a folder it no longer owns.
+        device, folders = os.stat(top).st_dev, []
+        for folder, subfolders, _ in os.walk(top, onerror=_raise):
+            folders.append(folder)
+            subfolders[:] = [name for name in subfolders
+                             if os.stat(os.path.join(folder, name), follow_symlinks=False).st_dev == device]
+        for folder in reversed(folders):
             os.chown(folder, KERNEL_UID, KERNEL_UID)
     os.setgroups([])
     os.setresgid(KERNEL_UID, KERNEL_UID, KERNEL_UID)

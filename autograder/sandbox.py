@@ -37,7 +37,7 @@ from jupyter_core.utils import run_sync
 
 from autograder.limits import Limits
 from autograder.paths import KERNEL_SIDE, PACKAGE
-from autograder.userns import host_uid, user_namespace
+from autograder.userns import host_uid, runs_as_host_root, user_namespace
 from autograder.wire import CHANNELS_ENV, JUDGE_FD_ENV, KERNEL_UID, LIMITS_ENV, PRELOAD_ENV
 
 BWRAP = "bwrap"
@@ -234,7 +234,7 @@ class Sandbox:
             listener.listen(64)
             self.listeners.append(listener)
         self.judge, self._kernel_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        if os.geteuid() == 0:
+        if runs_as_host_root():
             try:
                 self.userns = user_namespace(host_uid())
             except OSError as exc:

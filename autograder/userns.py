@@ -1,4 +1,4 @@
-"""The user namespace of a sandbox when the grader runs as root, so that no kernel is root on the host.
+"""The user namespace of a sandbox when the grader runs as the host's root, so that no kernel is root on the host.
 
 Under an ordinary user, bubblewrap maps the kernel's uid to that user. Under root it would map it to
 root: a kernel without capabilities, but still uid 0 on the host, which Linux exempts from
@@ -29,6 +29,16 @@ CLONE_NEWUSER = 0x10000000
 HOST_UIDS = 2**30
 _serial = itertools.count()
 _libc = ctypes.CDLL(None, use_errno=True)
+
+
+def runs_as_host_root() -> bool:
+    """True when this process is root and its user namespace maps root to its parent's root: the host's,
+    unless it runs nested in a container that maps root further (a rootless container maps it to a user,
+    and bubblewrap's own namespace is then enough)."""
+    if os.geteuid() != 0:
+        return False
+    with open("/proc/self/uid_map") as lines:
+        return any(line.split()[:2] == ["0", "0"] for line in lines)
 
 
 def host_uid() -> int:

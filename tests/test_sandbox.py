@@ -6,12 +6,15 @@ but its own channels."""
 
 import json
 import os
+from pathlib import Path
 
 import nbformat
 
+import course
+from autograder import sandbox
 from autograder.limits import Limits
 from autograder.sandbox import bwrap_command
-from autograder.userns import HOST_UIDS, host_uid
+from autograder.userns import HOST_UIDS, host_uid, runs_as_host_root
 from autograder.wire import KERNEL_UID, Result
 from autograder.worker import run_judged
 
@@ -73,9 +76,11 @@ def _facts(limits: Limits) -> dict:
 def test_the_kernel_is_an_unprivileged_host_user_whoever_grades():
     facts = _facts(Limits(processes=40))
     assert facts["uid"] == [KERNEL_UID, KERNEL_UID, []]
-    host = int(facts["host_uid"])
-    assert host != 0, "the kernel is root on the host"
-    assert host >= HOST_UIDS if os.geteuid() == 0 else host == os.geteuid()
+    host = int(facts["host_uid"])  # in the grader's user namespace
+    if runs_as_host_root():
+        assert host >= HOST_UIDS, f"the kernel is uid {host} on the host"
+    else:  # bubblewrap's own namespace: the grader's user, not root on the host (a rootless container's root)
+        assert host == os.geteuid()
     assert {k: int(v, 16) for k, v in facts["status"].items()} == {
         "CapPrm": 0, "CapEff": 0, "CapAmb": 0, "NoNewPrivs": 1}, facts["status"]
     # the host's kernel settings (core_pattern names a program the host runs as root) stay the host's
@@ -109,8 +114,23 @@ def test_the_user_namespace_options_fit_who_grades():
 def test_an_ordinary_users_sandbox_starts_with_the_same_folders(monkeypatch):
     """Under an ordinary user bubblewrap makes the user namespace itself; CI grades as root, so that path is
     taken here by telling the sandbox it does not run as root (its kernel is then the grader's own uid)."""
-    monkeypatch.setattr("autograder.sandbox.os.geteuid", lambda: 1000)
+    monkeypatch.setattr("autograder.sandbox.runs_as_host_root", lambda: False)
     facts = _facts(Limits(processes=40))
     assert facts["uid"] == [KERNEL_UID, KERNEL_UID, []]
     assert facts["dev"] != "written" and facts["shm_mb"] == Limits().shm_mb
     assert facts["nested_user_namespace"] != 0
+
+
+def test_a_course_kept_under_tmp_stays_read_only(monkeypatch):
+    """A course cloned under /tmp has its Python bound inside the kernel's own /tmp: the kernel starts, is given
+    its /tmp, and the folders mounted in it stay read-only (CI clones are often under /tmp)."""
+    binds = sandbox._python_binds
+    monkeypatch.setattr(sandbox, "_python_binds",
+                        lambda: [*binds(), "--ro-bind", str(Path(course.__file__).parent), "/tmp/clone/course"])
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import os\nopen('/tmp/mine', 'w').write('x')\nprint(os.path.exists('/tmp/clone/course/__init__.py'))\n"
+        "try:\n    open('/tmp/clone/course/mine', 'w')\nexcept OSError as e:\n    print(type(e).__name__)")])
+    result = Result("probe", "probe", "probe")
+    run_judged(nb, Limits(), result)
+    assert not result.reasons, result.reasons
+    assert "".join(o.get("text", "") for o in nb.cells[0].outputs).split() == ["True", "OSError"]
