@@ -154,7 +154,8 @@ def bwrap_command(limits: Limits, connection_file: str, fds: dict, extra_env: di
             "--size", str(limits.workdir_mb * 2**20), "--tmpfs", "/tmp",
             "--size", str(limits.workdir_mb * 2**20), "--tmpfs", HOME,
             *_python_binds(), "--ro-bind", connection_file, CONNECTION]
-    args += [*_open_folders(args), "--remount-ro", "/"]  # the sandbox's own root too: only HOME and /tmp stay writable
+    # the sandbox's own root read-only too: only HOME, /tmp and /dev/shm stay writable
+    args += [*_open_folders(args), "--remount-ro", "/"]
     for cache in matplotlib_fonts():
         args += ["--ro-bind", str(cache), f"{HOME}/.config/matplotlib/{cache.name}"]
     for name, value in env.items():

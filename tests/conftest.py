@@ -53,6 +53,20 @@ def is_test_cell(cell) -> bool:
     return cell.cell_type == "code" and meta.get("grade") and not meta.get("solution")
 
 
+def run_in_sandbox(source: str, limits=None, sandbox=None) -> str:
+    """Run ``source`` as one cell in a grading sandbox (``sandbox``, else a fresh one) under ``limits``
+    (default ``Limits()``); return what it printed. The run must give no grader reason."""
+    from autograder.limits import Limits
+    from autograder.wire import Result
+    from autograder.worker import run_judged
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+    result = Result("probe", "probe", "probe")
+    run_judged(nb, limits or Limits(), result, sandbox)
+    assert not result.reasons, (result.reasons, nb.cells[0].outputs)
+    return "".join(o.get("text", "") for o in nb.cells[0].outputs)
+
+
 def read(folder: str, assignment: str):
     """Read an assignment's notebook from ``source`` or ``release``."""
     return nbformat.read(ROOT / folder / assignment / f"{assignment}.ipynb", as_version=4)

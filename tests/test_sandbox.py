@@ -8,15 +8,13 @@ import json
 import os
 from pathlib import Path
 
-import nbformat
-
 import course
 from autograder import sandbox
 from autograder.limits import Limits
 from autograder.sandbox import bwrap_command
 from autograder.userns import HOST_UIDS, host_uid, runs_as_host_root
-from autograder.wire import KERNEL_UID, Result
-from autograder.worker import run_judged
+from autograder.wire import KERNEL_UID
+from conftest import run_in_sandbox
 
 PROBE = """
 import json, os, subprocess
@@ -65,12 +63,7 @@ print(json.dumps(facts))
 
 
 def _facts(limits: Limits) -> dict:
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(PROBE)])
-    result = Result("probe", "probe", "probe")
-    run_judged(nb, limits, result)
-    text = "".join(o.get("text", "") for o in nb.cells[0].outputs)
-    assert not result.reasons and text, (result.reasons, nb.cells[0].outputs)
-    return json.loads(text.strip().splitlines()[-1])
+    return json.loads(run_in_sandbox(PROBE, limits).strip().splitlines()[-1])
 
 
 def test_the_kernel_is_an_unprivileged_host_user_whoever_grades():
@@ -127,10 +120,8 @@ def test_a_course_kept_under_tmp_stays_read_only(monkeypatch):
     binds = sandbox._python_binds
     monkeypatch.setattr(sandbox, "_python_binds",
                         lambda: [*binds(), "--ro-bind", str(Path(course.__file__).parent), "/tmp/clone/course"])
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-        "import os\nopen('/tmp/mine', 'w').write('x')\nprint(os.path.exists('/tmp/clone/course/__init__.py'))\n"
-        "try:\n    open('/tmp/clone/course/mine', 'w')\nexcept OSError as e:\n    print(type(e).__name__)")])
-    result = Result("probe", "probe", "probe")
-    run_judged(nb, Limits(), result)
-    assert not result.reasons, result.reasons
-    assert "".join(o.get("text", "") for o in nb.cells[0].outputs).split() == ["True", "OSError"]
+    output = run_in_sandbox("import os\nopen('/tmp/mine', 'w').write('x')\n"
+                            "print(os.path.exists('/tmp/clone/course/__init__.py'))\n"
+                            "try:\n    open('/tmp/clone/course/mine', 'w')\nexcept OSError as e:\n"
+                            "    print(type(e).__name__)")
+    assert output.split() == ["True", "OSError"]

@@ -6,10 +6,9 @@ import pytest
 
 from autograder.limits import Limits
 from autograder.warm import Spares, preloads
-from autograder.wire import Result
 from autograder.paths import Course
-from autograder.worker import grade_notebook, kernel_env, release_preloads, run_judged
-from conftest import make_course_copy, read
+from autograder.worker import grade_notebook, kernel_env, release_preloads
+from conftest import make_course_copy, read, run_in_sandbox
 
 LEFT_BEHIND = """
 import os, sys, numpy
@@ -27,14 +26,6 @@ print(os.path.exists('/tmp/left-behind'), os.path.exists(os.path.expanduser('~/l
 """
 
 
-def _run(source: str, sandbox) -> str:
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
-    result = Result("warm", "warm", "warm")
-    run_judged(nb, Limits(), result, sandbox)
-    assert not result.reasons, result.reasons
-    return "".join(o.get("text", "") for o in nb.cells[0].outputs)
-
-
 def test_preloads_are_what_the_release_imports():
     assert preloads(read("release", "06_keras_mnist")) == ("numpy", "matplotlib.pyplot", "tensorflow", "keras")
     assert "tensorflow" not in preloads(read("release", "01_python_basics"))
@@ -48,13 +39,13 @@ def test_a_spare_is_fresh_preloaded_and_used_once():
     try:
         first = spares.take(*settings)
         assert first.km is None, "nothing was started ahead yet: the first notebook starts its own kernel"
-        _run(LEFT_BEHIND, first)
+        run_in_sandbox(LEFT_BEHIND, sandbox=first)
         spares.prepare(*settings)
         spare = spares.spare
         assert spare is not None and spare.km is not None
         second = spares.take(*settings)
         assert second is spare and spares.spare is None, "the spare serves exactly one notebook"
-        output = _run(LOOK, second)
+        output = run_in_sandbox(LOOK, sandbox=second)
         assert "preloaded" in output and "not preloaded" not in output, output
         assert "False False False False" in output, f"something of the previous kernel survived: {output}"
     finally:
@@ -95,13 +86,10 @@ def test_a_spare_with_more_preloads_than_needed_serves():
 
 @pytest.mark.parametrize("threads", [0, 1])
 def test_a_kernel_gets_its_share_of_threads(threads):
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-        "import os\nprint([os.environ.get(v) for v in ('OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', "
-        "'TF_NUM_INTRAOP_THREADS')])")])
-    result = Result("threads", "threads", "threads")
-    run_judged(nb, Limits(threads=threads), result)
+    output = run_in_sandbox("import os\nprint([os.environ.get(v) for v in ('OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', "
+                            "'TF_NUM_INTRAOP_THREADS')])", Limits(threads=threads))
     expected = "['1', '1', '1']" if threads else "[None, None, None]"
-    assert expected in "".join(o.get("text", "") for o in nb.cells[0].outputs), nb.cells[0].outputs
+    assert expected in output, output
 
 
 def test_the_kernel_started_ahead_is_for_the_notebook_that_comes_next(tmp_path):
