@@ -219,8 +219,11 @@ def _attacks() -> list[Case]:
         Case("ctypes-signals", _file(_with(
             "import ctypes, os, signal\nlibc = ctypes.CDLL(None)\nlibc.kill(-1, 9)\n"
             "for pid in range(1, 400):\n    if pid != os.getpid():\n        try:\n"
-            "            os.kill(pid, signal.SIGKILL)\n        except OSError:\n            pass\n")),
-            0, {"process"}, notes=["kernel died"]),  # it can kill only its own sandbox (pid 1 there): itself
+            "            os.kill(pid, signal.SIGKILL)\n        except OSError:\n            pass\n"
+            "os._exit(1)\n")),
+            # it can kill nothing outside its own sandbox; it then ends itself, as a kernel that is its sandbox's
+            # PID 1 (forked by a warm template) is left alive by the signals it sends
+            0, {"process"}, notes=["kernel died"]),
         Case("writes-grader-code", _file(_with(
             "import os, sys, glob\ntargets = glob.glob('/opt/grader/autograder/**/*.py', recursive=True)\n"
             "targets += [os.path.join(p, 'sitecustomize.py') for p in sys.path if 'site-packages' in p]\n"

@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parent
 # The only grader modules a grading kernel may read: the hidden tests' entry point and
 # case functions, the value codec they send answers with, and the kernel's own start-up.
 # Never the reference, the mistakes, the battery or the grader's process-side code.
-KERNEL_SIDE = ("__init__.py", "hidden.py", "wire.py", "limits.py", "guard.py", "kernel.py", "cases")
+KERNEL_SIDE = ("__init__.py", "hidden.py", "wire.py", "limits.py", "guard.py", "kernel.py", "template.py", "cases")
 
 
 def expectations_cache() -> Path:

@@ -41,6 +41,17 @@ PRELOAD_ENV = "COURSE_KERNEL_PRELOAD"    # modules the kernel imports before any
 # kernel switches to this uid itself, before any student code (autograder.userns, autograder.kernel).
 KERNEL_UID = 65534
 
+# worker → warm template (autograder.template), under a root grader: one SOCK_SEQPACKET message per kernel,
+# a JSON request (template_request) with the kernel's inherited sockets as SCM_RIGHTS.
+TEMPLATE_FD_ENV = "COURSE_TEMPLATE_FD"   # the template's end of that socket
+TEMPLATE_READY = b"ready"                # its first message: the libraries are imported
+TEMPLATE_CONNECTION = "/run/kernel/kernel.json"  # each forked kernel's connection file, read-only
+TEMPLATE_STAGE = "/run/stage"            # an empty folder where the template fills a kernel's new tmpfs
+TEMPLATE_REQUEST_BYTES = 1 << 20
+TEMPLATE_FDS = 8                         # five channel listeners, the judge's end, the lifeline
+TEMPLATE_REQUEST_KEYS = {"channels": list, "arguments": list, "connection": str, "env": dict, "limits": dict,
+                         "preload": list, "binds": list}
+
 
 class BadMessage(ValueError):
     """A message that is not what the channel carries (garbage, too large, wrong task)."""
@@ -205,6 +216,22 @@ def read_lines(sock: socket.socket, limit: int):
                 skipping = False
                 continue
             yield line
+
+
+# --- worker → warm template ----------------------------------------------------------------
+def template_request(data: bytes, fds: int) -> dict:
+    """Return the template request in ``data`` (its keys and types: :data:`TEMPLATE_REQUEST_KEYS`), which came
+    with ``fds`` descriptors: one per channel address, the judge's end and the lifeline. Raises BadMessage."""
+    try:
+        request = json.loads(data)
+    except ValueError:
+        raise BadMessage("a template request that is not JSON") from None
+    if not isinstance(request, dict) or set(request) != set(TEMPLATE_REQUEST_KEYS) or not all(
+            isinstance(request[key], kind) for key, kind in TEMPLATE_REQUEST_KEYS.items()):
+        raise BadMessage("a template request of the wrong shape")
+    if fds != len(request["channels"]) + 2:
+        raise BadMessage(f"a template request with {fds} descriptors for {len(request['channels'])} channels")
+    return request
 
 
 # --- worker ↔ parent ---------------------------------------------------------------------

@@ -48,6 +48,21 @@ def test_load_mnist_options():
     assert np.array_equal(t_train.argmax(axis=1), labels)
 
 
+def test_prepared_images_are_handed_out_once(monkeypatch):
+    """A warm template's kernels: the first load_mnist takes the float images made ahead, equal to fresh ones;
+    no other call gets them again."""
+    monkeypatch.setattr(datasets, "_prepared", {})
+    (fresh, _), _ = datasets.load_mnist()
+    datasets.prepare()
+    (first, _), (first_test, _) = datasets.load_mnist()
+    (second, _), _ = datasets.load_mnist(flatten=False)
+    assert first.dtype == fresh.dtype == np.float32 and first.flags.writeable and np.array_equal(first, fresh)
+    assert first_test.shape == (10000, 784) and second.shape == (60000, 1, 28, 28)
+    assert not np.shares_memory(first, second) and not np.shares_memory(first, fresh), \
+        "prepared images were handed out twice"
+    assert datasets._prepared == {}
+
+
 @pytest.fixture
 def other_copy(tmp_path, monkeypatch):
     copy = tmp_path / "mnist.npz"
