@@ -50,6 +50,7 @@ def main(argv=None) -> int:
         parser.error(f"unknown assignment(s) {unknown}; known: {known}")
     limits = Limits(cell_seconds=args.cell_seconds, notebook_seconds=args.notebook_seconds,
                     memory_mb=args.memory_mb, output_kb=args.output_kb, threads=max(0, args.kernel_threads))
+    report.prepare_plot()
     try:
         summaries, rejected = grade(course, chosen, args.workers, limits, force=args.force, students=args.student,
                                     cluster=args.scheduler, worker_root=args.worker_root)

@@ -113,12 +113,27 @@ def _error_line(line: str, translated) -> str:
 NO_ALT = re.compile(r"<img(?![^>]*\salt=)", re.I)
 
 
+def _highlight_code(lexer: str | None):
+    """The exporter's ``highlight_code`` filter (nbconvert's, for ``lexer``), remembering what it made: most code
+    cells are the release's own, the same in every student's feedback, and highlighting is most of a page's time."""
+    def highlight_code(source: str, language: str | None = None, metadata=None) -> str:
+        return _highlighted(lexer, source, language, (metadata or {}).get("magics_language"))
+
+    return highlight_code
+
+
+@functools.lru_cache(maxsize=4096)
+def _highlighted(lexer: str | None, source: str, language: str | None, magics: str | None) -> str:
+    from nbconvert.filters.highlight import Highlight2HTML
+
+    return Highlight2HTML(pygments_lexer=lexer)(source, language, {"magics_language": magics} if magics else None)
+
+
 @functools.lru_cache(maxsize=1)
 def exporter():
     """nbgrader's feedback HTML exporter, configured as ``nbgrader generate_feedback`` configures it,
     plus nbconvert's HTML sanitizing of markdown and outputs (built once per worker)."""
     from nbconvert.exporters import HTMLExporter, TemplateExporter
-    from nbconvert.filters.highlight import Highlight2HTML
     from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
     from traitlets.config import Config
 
@@ -132,8 +147,7 @@ def exporter():
             langinfo = nb.metadata.get("language_info", {})
             lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
             resources = self._init_resources(resources)
-            self.register_filter("highlight_code", self.filters.get(
-                "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+            self.register_filter("highlight_code", _highlight_code(lexer))
             self.register_filter("filter_data_type", WidgetsDataTypeFilter(
                 notebook_metadata=self._nb_metadata, parent=self, resources=resources))
             html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)

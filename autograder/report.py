@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import re
 import statistics
+import threading
 from pathlib import Path
 
 from nbgrader.api import Gradebook
@@ -110,12 +111,24 @@ def summary(table: list[dict], summaries: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def plot(path: Path, table: list[dict]) -> None:
-    """Save a histogram of total scores per assignment as a PNG."""
+def _pyplot():
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
+    return plt
+
+
+def prepare_plot() -> None:
+    """Start importing matplotlib on a thread of its own, while the workers grade: after the last notebook
+    only drawing is left (the import is a second and a half)."""
+    threading.Thread(target=_pyplot, daemon=True).start()
+
+
+def plot(path: Path, table: list[dict]) -> None:
+    """Save a histogram of total scores per assignment as a PNG."""
+    plt = _pyplot()
 
     per_assignment = totals(table)
     fig, axes = plt.subplots(1, max(1, len(per_assignment)), figsize=(4 * max(1, len(per_assignment)), 3),
