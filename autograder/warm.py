@@ -20,16 +20,20 @@ from jupyter_core.utils import run_sync
 from autograder.limits import Limits
 from autograder.sandbox import Sandbox
 
-# Imports worth paying before a notebook arrives (seconds each; TensorFlow about four). A warm template also
-# makes MNIST's float images ahead when a notebook imports course.datasets (autograder.template.WARM_UPS).
+# Imports worth paying before a notebook arrives (seconds each; TensorFlow about four).
 PRELOADABLE = ("numpy", "matplotlib.pyplot", "tensorflow", "keras", "course.datasets")
+# Preloaded only for a notebook whose code also uses this name: a warm template makes load_mnist's float images
+# ahead (autograder.template.WARM_UPS, a second of work and 220 MB); load_data alone is quick.
+NEEDED_FOR = {"course.datasets": "load_mnist"}
 IMPORTED = re.compile(r"^\s*(?:import|from)\s+([\w.]+)", re.M)
 
 
 def preloads(release) -> tuple[str, ...]:
-    """Return the modules of :data:`PRELOADABLE` that the ``release`` notebook's code cells import."""
-    imported = {name for cell in release.cells if cell.cell_type == "code" for name in IMPORTED.findall(cell.source)}
-    return tuple(name for name in PRELOADABLE if name in imported)
+    """Return the modules of :data:`PRELOADABLE` that the ``release`` notebook's code cells import (and use for
+    :data:`NEEDED_FOR`)."""
+    code = "\n".join(cell.source for cell in release.cells if cell.cell_type == "code")
+    imported = set(IMPORTED.findall(code))
+    return tuple(name for name in PRELOADABLE if name in imported and NEEDED_FOR.get(name, "") in code)
 
 
 class Spares:

@@ -23,6 +23,16 @@ import os, socket, sys
 print(os.getpid(), sorted(int(p) for p in os.listdir('/proc') if p.isdigit()), socket.gethostname())
 print(sorted(os.listdir('/tmp')), sorted(os.listdir(os.path.expanduser('~'))), sorted(os.listdir('.')), os.getcwd())
 print('numpy' in sys.modules, 'IPython' in sys.modules)
+held = []  # what of the template's could be left open: its socket to the worker, kernels' pidfds and lifelines
+for fd in map(int, os.listdir('/proc/self/fd')):
+    try:
+        target = os.readlink(f'/proc/self/fd/{fd}')
+        kind = socket.socket(fileno=os.dup(fd)).type if target.startswith('socket:') else None
+    except OSError:
+        continue
+    if kind == socket.SOCK_SEQPACKET or 'pidfd' in target or target.startswith(('pid:', 'user:', 'mnt:')):
+        held.append(target)
+print(held)
 open('/tmp/left-behind', 'w').write('x')
 open('left-behind', 'w').write('x')
 """
@@ -35,6 +45,7 @@ def test_a_forked_kernel_is_alone_and_starts_with_empty_folders():
         assert lines[1] == f"[] ['.config', '.ipython'] ['.config', '.ipython'] {sandbox.HOME}", \
             f"something was left behind: {lines[1]}"
         assert lines[2] == "True True", "the template's imports did not reach the kernel"
+        assert lines[3] == "[]", f"the kernel holds the template's descriptors: {lines[3]}"
     assert isinstance(sandbox._template[0], sandbox.Template), "the kernels did not come from a template"
 
 
