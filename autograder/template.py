@@ -66,11 +66,14 @@ def _check(result: int, what: str) -> None:
         raise OSError(error, f"{what}: {os.strerror(error)}")
 
 
+def _c_string(value) -> bytes | None:
+    return None if value is None else str(value).encode()
+
+
 def mount(source, target: str, fstype, flags: int, data=None) -> None:
     """mount(2), raising ``OSError``."""
-    encode = lambda value: None if value is None else str(value).encode()  # noqa: E731
-    _check(_libc.mount(encode(source), encode(target), encode(fstype), ctypes.c_ulong(flags), encode(data)),
-           f"mount {target}")
+    _check(_libc.mount(_c_string(source), _c_string(target), _c_string(fstype), ctypes.c_ulong(flags),
+                       _c_string(data)), f"mount {target}")
 
 
 def tmpfs(target: str, size_mb: int, mode: str) -> None:
