@@ -93,6 +93,15 @@ def test_kernels_draw_fresh_random_numbers():
     assert len(draws) == 2, "two kernels forked from one template drew the same numbers"
 
 
+def test_a_template_that_died_is_started_again():
+    run_in_sandbox("print(1)")
+    first = sandbox._template[0]
+    first.proc.kill()
+    first.proc.wait()
+    assert run_in_sandbox("print(2)").strip() == "2"
+    assert sandbox._template[0] is not first and sandbox._template[0].alive()
+
+
 def test_a_template_that_cannot_start_leaves_kernels_to_start_one_by_one(monkeypatch):
     def broken(*args, **kwargs):
         raise OSError("no template here")
