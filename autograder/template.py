@@ -228,6 +228,7 @@ def serve(channel: socket.socket) -> None:
     closed, and close the lifeline of each kernel that ended."""
     os.umask(0o022)  # folders made above the folders bound again: readable by the kernel's user
     own_pid_namespace = os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
+    os.close(os.pidfd_open(os.getpid()))  # Linux 5.3 or later: else no ready, and the worker goes without
     preload(ALWAYS)
     channel.sendall(wire.TEMPLATE_READY)
     kernels: dict[int, Kernel] = {}
