@@ -61,8 +61,8 @@ THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"
 # and mounts (autograder.template). Switching uid ends them all.
 KERNEL_CAPS = ("CAP_CHOWN", "CAP_SETUID", "CAP_SETGID")
 TEMPLATE_CAPS = (*KERNEL_CAPS, "CAP_SYS_ADMIN", "CAP_NET_ADMIN", "CAP_KILL")
-# Variables a kernel reads only after it has started (the course package reads the language on import, which a
-# template never does): they may differ between the kernels of one template.
+# Variables that nothing a template imports reads (the course's checks read the language when they speak, in the
+# kernel): they may differ between the kernels of one template.
 PER_KERNEL_ENV = ("COURSE_LANG",)
 # The process a kernel manager starts for a kernel a template forks: it holds the kernel's lifeline until either
 # ends. The manager appends the kernel's arguments, which the shell ignores (the template passes them on).
