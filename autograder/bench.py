@@ -80,20 +80,14 @@ def grading_floor(repeats: int) -> tuple[float, float, list[Row]]:
 
 
 def _sandboxed(nb, warm: bool) -> None:
-    from autograder import sandbox
     from autograder.limits import Limits
+    from autograder.sandbox import Sandbox
     from autograder.wire import Result
-    from autograder.worker import run_judged
+    from autograder.worker import kernel_env, run_judged
 
-    saved = list(sandbox._template)
-    if not warm:  # as when no template could be started: every kernel in a bubblewrap sandbox of its own
-        sandbox._template[:] = [False, None]
-    try:
-        result = Result("bench", "bench", "bench")
-        run_judged(nbformat.from_dict(nb), Limits(), result)
-    finally:
-        if not warm:
-            sandbox._template[:] = saved
+    nb = nbformat.from_dict(nb)
+    result = Result("bench", "bench", "bench")
+    run_judged(nb, Limits(), result, Sandbox(Limits(), kernel_env(nb), warm=warm))
     if result.reasons:
         raise RuntimeError(f"the sandboxed kernel failed: {result.reasons}")
 

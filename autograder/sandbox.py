@@ -355,10 +355,13 @@ class Sandbox:
     Under a root grader the kernel is forked by the worker's warm template (:class:`Template`) into
     namespaces of its own; the process the manager starts, watches and kills is then a stand-in
     (``cat`` on the kernel's lifeline), whose end ends the kernel's namespace, and the other way round.
+    ``warm=False`` gives the kernel a bubblewrap sandbox of its own even there.
     """
 
-    def __init__(self, limits: Limits, extra_env: dict | None = None, preload: tuple[str, ...] = ()):
+    def __init__(self, limits: Limits, extra_env: dict | None = None, preload: tuple[str, ...] = (),
+                 warm: bool = True):
         self.limits = limits
+        self.warm = warm
         self.extra_env = extra_env or {}
         self.preload = tuple(preload)
         self.folder = None
@@ -383,7 +386,7 @@ class Sandbox:
             listener.listen(64)
             self.listeners.append(listener)
         self.judge, self._kernel_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.template = template_for(self.limits, self.extra_env)
+        self.template = template_for(self.limits, self.extra_env) if self.warm else None
         if self.template is not None:
             self._stand_in_end, self._lifeline = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         elif runs_as_host_root():
@@ -409,10 +412,9 @@ class Sandbox:
             if sock is not None:
                 sock.close()
         self._close_userns()
-        self._lifeline = self._stand_in_end = None
         _retire(self.contexts)
         self.contexts = []
-        self.listeners, self.judge, self._kernel_end = [], None, None
+        self.listeners, self.judge, self._kernel_end, self._lifeline, self._stand_in_end = [], None, None, None, None
         if self.folder:
             shutil.rmtree(self.folder, ignore_errors=True)
             self.folder = None
