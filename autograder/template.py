@@ -49,8 +49,12 @@ MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
 MS_REMOUNT, MS_BIND, MS_MOVE, MS_REC, MS_PRIVATE = 32, 4096, 8192, 16384, 1 << 18
 # What bubblewrap makes read-only in the /proc it mounts: the kernel gets the same.
 PROC_COVERS = ("sys", "sysrq-trigger", "irq", "bus")
-# Imported before the first request whatever it needs: what every kernel imports anyway.
-ALWAYS = ("numpy", "matplotlib.pyplot", "ipykernel.kernelapp", "autograder.kernel", "autograder.guard")
+# Imported before the first request whatever it needs: what every kernel imports anyway. From ipykernel.debugger
+# on, what ipykernel 7 imports while its kernel starts (debugpy above all): 0.1 s of CPU in every kernel otherwise. A
+# name a later ipykernel no longer has is skipped like any failed preload.
+ALWAYS = ("numpy", "matplotlib.pyplot", "ipykernel.kernelapp", "autograder.kernel", "autograder.guard",
+          "ipykernel.debugger", "IPython.core.debugger", "IPython.core.completerlib", "IPython.core.oinspect",
+          "IPython.extensions.storemagic", "sqlite3", "psutil", "tornado.platform.asyncio")
 # What a template runs once after importing a module, for every kernel it forks after: MNIST read, verified and
 # made into float images (about a second in each of lessons 03 to 05 otherwise).
 WARM_UPS = {"course.datasets": "prepare"}

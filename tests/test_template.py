@@ -51,6 +51,16 @@ def test_a_forked_kernel_is_alone_and_starts_with_empty_folders():
     assert isinstance(sandbox._template[0], sandbox.Template), "the kernels did not come from a template"
 
 
+def test_the_template_has_loaded_what_a_kernel_loads_as_it_starts():
+    run_in_sandbox("print('started')")
+    tree = psutil.Process(sandbox._template[0].proc.pid).children(recursive=True)
+    # the template is bubblewrap's child; the kernels it forked are its own children
+    (template,) = [p for p in tree if p.name() != "bwrap" and p.parent().name() == "bwrap"]
+    loaded = {m.path.rsplit("/", 1)[-1].split(".")[0] for m in template.memory_maps()}
+    # ipykernel's debugger (debugpy, 0.1 s of every kernel's start) and the kernel's history database
+    assert {"pydevd_cython", "_sqlite3"} <= loaded, f"the template did not preload them: {sorted(loaded)[:40]}"
+
+
 def test_a_kernel_is_gone_with_its_processes_before_the_next_one_starts():
     marker = f"{uuid.uuid4().int % 10**6 + 10**6}.5"
     run_in_sandbox(f"import subprocess\nsubprocess.Popen(['/bin/sh', '-c', 'sleep {marker} & sleep {marker}'], "
