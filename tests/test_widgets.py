@@ -62,6 +62,15 @@ def test_explorers_show_as_widgets():
         assert explorer.png.startswith(b"\x89PNG") and explorer.image.value == explorer.png
 
 
+def test_a_graded_explorer_computes_but_makes_no_picture(monkeypatch):
+    monkeypatch.setenv("COURSE_GRADING", "1")
+    explorer = widgets.perceptron_explorer("AND")
+    explorer.controls["b"].value = -0.7
+    assert explorer.realised and "AND" in explorer.verdict and "realise" in explorer.message.value
+    assert explorer.png == b"" and explorer.image.value == b""
+    assert len(explorer.update_seconds) == 2
+
+
 # ------------------------------------------------------------------ activations (03)
 
 @pytest.mark.parametrize("key", list(ACTIVATIONS))
