@@ -408,13 +408,12 @@ class Sandbox:
                 run_sync(self.km.shutdown_kernel)(now=True)
             except Exception:  # it may be gone already; bwrap's --die-with-parent is the backstop
                 pass
-        for sock in [*self.listeners, self.judge, self._kernel_end, self._lifeline, self._stand_in_end]:
-            if sock is not None:
-                sock.close()
-        self._close_userns()
+        self.launched()  # whatever the kernel inherited (if it never started, the worker still holds it)
+        if self.judge is not None:
+            self.judge.close()
+            self.judge = None
         _retire(self.contexts)
         self.contexts = []
-        self.listeners, self.judge, self._kernel_end, self._lifeline, self._stand_in_end = [], None, None, None, None
         if self.folder:
             shutil.rmtree(self.folder, ignore_errors=True)
             self.folder = None
